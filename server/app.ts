@@ -1,0 +1,69 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Config } from './config';
+import type { OpenDatabase } from './db/open';
+import { acceptJsonBodies } from './json-body';
+import { accountRoutes } from './routes/accounts';
+import { healthRoutes } from './routes/health';
+import { isAppNavigation, staticFiles } from './static-files';
+
+export interface AppOptions {
+  config: Config;
+  database: OpenDatabase;
+  /** Pino options, or false for silence (tests). */
+  logger?: boolean | { level: string };
+}
+
+/** Builds the HTTP app: API under /api, the built PWA everywhere else. No side effects. */
+export async function buildApp({ config, database, logger }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    // ajv: report every problem and never coerce or strip what the client sent.
+    ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
+    return503OnClosing: true,
+  });
+  app.decorateRequest('device', null);
+  acceptJsonBodies(app);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const statusCode = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    const code = error.validation ? 'VALIDATION' : (error.code ?? 'INTERNAL');
+    const message =
+      statusCode >= 500
+        ? 'internal error'
+        : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? `content-type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted here; send application/json`
+          : error.message;
+    reply.code(statusCode).send({ statusCode, code, error: httpReason(statusCode), message });
+  });
+
+  await app.register(healthRoutes, { database });
+  await app.register(accountRoutes, { database });
+
+  if (config.staticDir) await staticFiles(app, config.staticDir);
+
+  app.setNotFoundHandler((request, reply) => {
+    if (config.staticDir && request.method === 'GET' && isAppNavigation(request.url, request.headers.accept)) {
+      reply.header('Cache-Control', 'no-cache');
+      return reply.sendFile('index.html');
+    }
+    reply.code(404).send({ statusCode: 404, code: 'NOT_FOUND', error: 'Not Found', message: `${request.method} ${request.url} not found` });
+  });
+  return app;
+}
+
+function httpReason(status: number): string {
+  const reasons: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    409: 'Conflict',
+    413: 'Payload Too Large',
+    415: 'Unsupported Media Type',
+    429: 'Too Many Requests',
+    503: 'Service Unavailable',
+  };
+  return reasons[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error');
+}

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app';
+import type { Config } from './config';
+import { openSqlite } from './db/open';
+
+/** A running server and how to stop it cleanly. */
+export interface RunningServer {
+  app: FastifyInstance;
+  /** e.g. `http://127.0.0.1:8080` */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens the database, builds the app and listens. Used by `server/index.ts` and by tests. */
+export async function startServer(config: Config, logger?: boolean | { level: string }): Promise<RunningServer> {
+  const database = await openSqlite(config.dataDir);
+  const app = await buildApp({ config, database, logger });
+  app.addHook('onClose', async () => database.close());
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  return { app, url: `http://${host}:${port}`, close: () => app.close() };
+}

@@ -1,0 +1,105 @@
+import type { ApiErrorBody } from './api';
+
+/**
+ * The slice of `fetch` the app's API calls need. Page, service worker and Web Workers pass
+ * their global `fetch`; tests pass anything that behaves the same.
+ */
+export type FetchLike = (
+  input: string,
+  init?: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | Uint8Array<ArrayBuffer>;
+    signal?: AbortSignal;
+  },
+) => Promise<{
+  status: number;
+  ok: boolean;
+  headers: { get(name: string): string | null };
+  json(): Promise<unknown>;
+  text(): Promise<string>;
+}>;
+
+/** The server answered with an error status. `status` and `code` come from the answer. */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Seconds, from `Retry-After`, when the server gave one. */
+    readonly retryAfter: number | null = null,
+  ) {
+    super(message);
+    this.name = 'ApiRequestError';
+  }
+
+  /** 408, 429 and 5xx are worth retrying; any other 4xx will fail the same way again. */
+  get retryable(): boolean {
+    return this.status === 408 || this.status === 429 || this.status >= 500;
+  }
+}
+
+/** The request never got an answer (offline, DNS, reset, CORS). Always worth retrying. */
+export class NetworkError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NetworkError';
+  }
+}
+
+export interface ApiCall {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  body?: unknown;
+  token?: string;
+  signal?: AbortSignal;
+}
+
+/** Calls the JSON API; resolves with the parsed body or throws ApiRequestError/NetworkError. */
+export async function callApi<T>(fetchFn: FetchLike, baseUrl: string, call: ApiCall): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (call.body !== undefined) headers['content-type'] = 'application/json';
+  if (call.token) headers.authorization = `Bearer ${call.token}`;
+  let response: Awaited<ReturnType<FetchLike>>;
+  try {
+    response = await fetchFn(baseUrl + call.path, {
+      method: call.method ?? 'GET',
+      headers,
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      signal: call.signal,
+    });
+  } catch (error) {
+    if (error instanceof Error && error.name === 'AbortError') throw error;
+    throw new NetworkError(`could not reach the server (${String(error)})`, { cause: error });
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const parsed = text ? safeJson(text) : undefined;
+  if (!response.ok) {
+    const body = parsed as Partial<ApiErrorBody> | undefined;
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+    throw new ApiRequestError(
+      response.status,
+      body?.code ?? `HTTP_${response.status}`,
+      body?.message ?? (text || `HTTP ${response.status}`),
+      retryAfter,
+    );
+  }
+  return parsed as T;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined; // a proxy's HTML error page: the status says enough
+  }
+}
+
+/** `Retry-After` as seconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, Math.round((date - now) / 1000));
+}

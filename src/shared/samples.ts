@@ -1,0 +1,117 @@
+/**
+ * Heart-rate samples as Steady records them: the contract between the armband code, the
+ * IndexedDB store, sync, backup and the maths. Runtime-neutral.
+ */
+
+/** Where beat-to-beat intervals came from: the chest-strap profile, or Polar's PPI. */
+export type IntervalKind = 'rr' | 'ppi';
+
+/** One parsed heart-rate reading, ready to record. */
+export interface HeartRateSample {
+  /** Epoch milliseconds, from a monotonic-safe clock (see src/armband/clock.ts). */
+  t: number;
+  bpm: number;
+  /** Skin contact, or null when the sensor does not report it. */
+  contact: boolean | null;
+  /** Beat intervals in ms that arrived with this reading, oldest first. */
+  intervalsMs: number[];
+}
+
+/**
+ * All samples from one source within one UTC minute: the unit of storage and sync.
+ * Columnar, so a day is ~1,440 small records instead of ~86,400 objects.
+ */
+export interface SampleChunk {
+  /** `${sourceId}|${minuteStart}`: deterministic, so re-recording or re-importing never doubles it. */
+  id: string;
+  /** The armband's id (Web Bluetooth `device.id`) or `demo`. */
+  sourceId: string;
+  /** Synthetic data from the demo armband: shown labelled, never mixed into real trends. */
+  demo: boolean;
+  /** Epoch ms of the start of the UTC minute. */
+  minuteStart: number;
+  intervalKind: IntervalKind;
+  /** Per sample: ms offset from `minuteStart` (0–59,999), ascending. */
+  offsets: number[];
+  bpm: number[];
+  /** Per sample: 1 contact, 0 no contact, -1 not reported. */
+  contact: number[];
+  /** Per sample: how many entries of `intervalsMs` belong to it. */
+  intervalCounts: number[];
+  /** Every interval of the minute, in order. */
+  intervalsMs: number[];
+}
+
+/** A stretch with no data while the armband was expected: disconnection, lost contact. */
+export interface RecordingGap {
+  /** `${sourceId}|${start}` */
+  id: string;
+  sourceId: string;
+  start: number;
+  /** null while the gap is still open. */
+  end: number | null;
+  reason: 'disconnected' | 'no-contact' | 'page-closed';
+}
+
+export const MINUTE_MS = 60_000;
+
+export function chunkId(sourceId: string, minuteStart: number): string {
+  return `${sourceId}|${minuteStart}`;
+}
+
+export function minuteStartOf(t: number): number {
+  return Math.floor(t / MINUTE_MS) * MINUTE_MS;
+}
+
+/** An empty chunk for the minute containing `t`. */
+export function emptyChunk(sourceId: string, demo: boolean, intervalKind: IntervalKind, t: number): SampleChunk {
+  const minuteStart = minuteStartOf(t);
+  return {
+    id: chunkId(sourceId, minuteStart),
+    sourceId,
+    demo,
+    minuteStart,
+    intervalKind,
+    offsets: [],
+    bpm: [],
+    contact: [],
+    intervalCounts: [],
+    intervalsMs: [],
+  };
+}
+
+/**
+ * Adds samples (ascending `t`, all within the chunk's minute) to a chunk in place.
+ * A sample at a time the chunk already holds is skipped: appending is idempotent.
+ */
+export function appendToChunk(chunk: SampleChunk, samples: readonly HeartRateSample[]): void {
+  for (const sample of samples) {
+    const offset = sample.t - chunk.minuteStart;
+    if (offset < 0 || offset >= MINUTE_MS) throw new RangeError(`sample at ${sample.t} is outside chunk ${chunk.id}`);
+    const last = chunk.offsets[chunk.offsets.length - 1];
+    if (last !== undefined && offset <= last) continue;
+    chunk.offsets.push(offset);
+    chunk.bpm.push(sample.bpm);
+    chunk.contact.push(sample.contact === null ? -1 : sample.contact ? 1 : 0);
+    chunk.intervalCounts.push(sample.intervalsMs.length);
+    chunk.intervalsMs.push(...sample.intervalsMs);
+  }
+}
+
+/** The samples of a chunk as objects again (for charts, maths, export). */
+export function chunkSamples(chunk: SampleChunk): HeartRateSample[] {
+  const samples: HeartRateSample[] = [];
+  let cursor = 0;
+  for (let i = 0; i < chunk.offsets.length; i++) {
+    const count = chunk.intervalCounts[i] ?? 0;
+    const contact = chunk.contact[i];
+    samples.push({
+      t: chunk.minuteStart + (chunk.offsets[i] ?? 0),
+      bpm: chunk.bpm[i] ?? 0,
+      contact: contact === -1 ? null : contact === 1,
+      intervalsMs: chunk.intervalsMs.slice(cursor, cursor + count),
+    });
+    cursor += count;
+  }
+  return samples;
+}

@@ -1,0 +1,51 @@
+import { useEffect, useState } from 'preact/hooks';
+import { account } from '../account/account';
+import { acceptUpdate, declineUpdate, updateWaiting } from '../pwa/registration';
+
+/** Whether the browser says it is online, kept current. */
+function useOnline(): boolean {
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const update = () => setOnline(navigator.onLine);
+    window.addEventListener('online', update);
+    window.addEventListener('offline', update);
+    return () => {
+      window.removeEventListener('online', update);
+      window.removeEventListener('offline', update);
+    };
+  }, []);
+  return online;
+}
+
+/** App-wide notices: a new version waiting, offline, first-run account still pending. */
+export function StatusBanners() {
+  const online = useOnline();
+  const state = account.value;
+  return (
+    <div class="banners">
+      {updateWaiting.value && (
+        <div class="banner banner-update" role="alert">
+          <p>A new version of Steady is ready.</p>
+          <div class="banner-actions">
+            <button type="button" class="button primary" onClick={acceptUpdate}>
+              Reload to update
+            </button>
+            <button type="button" class="button" onClick={declineUpdate}>
+              Not now
+            </button>
+          </div>
+        </div>
+      )}
+      {!online && (
+        <div class="banner banner-offline" role="status">
+          <p>You are offline. Everything you record is kept on this device and syncs when you are back online.</p>
+        </div>
+      )}
+      {state.kind === 'creating' && (
+        <div class="banner" role="status">
+          <p>Setting up sync: waiting for the server (attempt {state.attempt}). Steady works fully meanwhile.</p>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import { ExpirationPlugin } from 'workbox-expiration';
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { CacheFirst, NetworkOnly } from 'workbox-strategies';
+
+declare const self: ServiceWorkerGlobalScope;
+
+/**
+ * The app shell: every built file is precached, so the app starts and navigates offline.
+ * Data never goes through the HTTP cache: it lives in IndexedDB and moves by sync.
+ */
+export function routeAppShell(): void {
+  precacheAndRoute(self.__WB_MANIFEST);
+  cleanupOutdatedCaches();
+  // Every in-app path (/settings, /trends, …) is the same single-page shell.
+  registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//] }));
+  // The API is never cached: answers are per-device and authenticated.
+  registerRoute(({ url }) => url.origin === self.location.origin && url.pathname.startsWith('/api/'), new NetworkOnly());
+  // A page still running the previous version may lazily ask for a chunk that left the
+  // precache with the update; keep what was fetched so it keeps working offline.
+  registerRoute(
+    ({ url, request }) => url.origin === self.location.origin && url.pathname.startsWith('/assets/') && request.method === 'GET',
+    new CacheFirst({ cacheName: 'steady-assets', plugins: [new ExpirationPlugin({ maxEntries: 60, maxAgeSeconds: 30 * 86400 })] }),
+  );
+}

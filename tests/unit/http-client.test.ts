@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { normaliseSyncCode, SYNC_CODE_PATTERN } from '../../src/shared/api';
+import { backoffDelay } from '../../src/shared/backoff';
+import { ApiRequestError, callApi, type FetchLike, NetworkError, parseRetryAfter } from '../../src/shared/http-client';
+
+describe('parseRetryAfter', () => {
+  it.each([
+    ['120', 120],
+    [' 0 ', 0],
+    ['Wed, 21 Oct 2015 07:28:30 GMT', 30],
+    ['soon', null],
+    [null, null],
+  ])('%s → %s', (header, expected) => {
+    expect(parseRetryAfter(header, Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(expected);
+  });
+});
+
+describe('backoffDelay', () => {
+  it('doubles the ceiling per attempt, stays between half and all of it, and caps', () => {
+    expect(backoffDelay(0, 1000, 60_000, () => 0)).toBe(500);
+    expect(backoffDelay(0, 1000, 60_000, () => 1)).toBe(1000);
+    expect(backoffDelay(3, 1000, 60_000, () => 1)).toBe(8000);
+    expect(backoffDelay(20, 1000, 60_000, () => 0.5)).toBe(45_000);
+  });
+});
+
+describe('normaliseSyncCode', () => {
+  it('accepts what people type and rejects what is not a code', () => {
+    expect(normaliseSyncCode(' abcd efgh jkmn ')).toBe('ABCD-EFGH-JKMN');
+    expect(normaliseSyncCode('0o1l-2345-6789')).toBe('0011-2345-6789');
+    const pattern = new RegExp(SYNC_CODE_PATTERN);
+    expect(pattern.test(normaliseSyncCode('abcd-efgh-jkmn'))).toBe(true);
+    expect(pattern.test(normaliseSyncCode('abcd-efgh-jkm'))).toBe(false);
+    expect(pattern.test(normaliseSyncCode('abcd-efgh-jkmu'))).toBe(false); // U is not Crockford
+  });
+});
+
+function answer(status: number, body: string, headers: Record<string, string> = {}): FetchLike {
+  return async () => ({
+    status,
+    ok: status >= 200 && status < 300,
+    headers: { get: (name: string) => headers[name.toLowerCase()] ?? null },
+    json: async () => JSON.parse(body),
+    text: async () => body,
+  });
+}
+
+describe('callApi', () => {
+  it('returns the parsed body', async () => {
+    await expect(callApi(answer(200, '{"a":1}'), '', { path: '/x' })).resolves.toEqual({ a: 1 });
+  });
+  it('turns an error answer into ApiRequestError with code, message and Retry-After', async () => {
+    const error = await callApi(answer(429, '{"code":"SLOW_DOWN","message":"too many"}', { 'retry-after': '7' }), '', { path: '/x' }).catch((e) => e);
+    expect(error).toBeInstanceOf(ApiRequestError);
+    expect(error).toMatchObject({ status: 429, code: 'SLOW_DOWN', message: 'too many', retryAfter: 7, retryable: true });
+  });
+  it('marks other 4xx as not retryable, and survives a non-JSON error page', async () => {
+    const error = await callApi(answer(400, '<html>bad</html>'), '', { path: '/x' }).catch((e) => e);
+    expect(error).toMatchObject({ status: 400, code: 'HTTP_400', retryable: false });
+  });
+  it('reports a failed request as NetworkError', async () => {
+    const offline: FetchLike = async () => {
+      throw new TypeError('Failed to fetch');
+    };
+    await expect(callApi(offline, '', { path: '/x' })).rejects.toBeInstanceOf(NetworkError);
+  });
+});
