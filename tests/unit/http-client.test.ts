@@ -50,7 +50,9 @@ describe('callApi', () => {
     await expect(callApi(answer(200, '{"a":1}'), '', { path: '/x' })).resolves.toEqual({ a: 1 });
   });
   it('turns an error answer into ApiRequestError with code, message and Retry-After', async () => {
-    const error = await callApi(answer(429, '{"code":"SLOW_DOWN","message":"too many"}', { 'retry-after': '7' }), '', { path: '/x' }).catch((e) => e);
+    const error = await callApi(answer(429, '{"code":"SLOW_DOWN","message":"too many"}', { 'retry-after': '7' }), '', { path: '/x' }).catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(ApiRequestError);
     expect(error).toMatchObject({ status: 429, code: 'SLOW_DOWN', message: 'too many', retryAfter: 7, retryable: true });
   });

@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
+
+/** Where Chromium is; `npm test` fails with this message rather than skip browser tests. */
+export function chromiumPath(): string {
+  const executable = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!fs.existsSync(executable)) {
+    throw new Error(
+      `Chromium not found at ${executable}. Browser tests need it: "apt-get install chromium" (Debian), or set CHROMIUM_PATH to a Chromium binary.`,
+    );
+  }
+  return executable;
+}
+
+/** Flags that work on this machine (see shared/docs/browser-testing.md). */
+const BASE_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Web Bluetooth emulation needs these; Playwright's own two features must stay in the list. */
+const BLUETOOTH_ARGS = [
+  '--enable-features=CDPScreenshotNewSurface,SkipListAccountsWithoutGaiaCookies,WebBluetooth,WebBluetoothNewPermissionsBackend',
+  '--enable-blink-features=WebBluetoothGetDevices,WebBluetoothWatchAdvertisements',
+];
+
+export interface TestBrowser {
+  context: BrowserContext;
+  page: Page;
+  /** Page-level DevTools session (ServiceWorker, DeviceAccess, Page). */
+  cdp: CDPSession;
+  /** Browser-level DevTools session (Browser.grantPermissions, BluetoothEmulation, PWA). */
+  browserCdp: CDPSession;
+  profileDir: string;
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  bluetooth?: boolean;
+  /** Reuse a profile (storage survives a browser restart). */
+  profileDir?: string;
+  viewport?: { width: number; height: number };
+  colorScheme?: 'light' | 'dark';
+}
+
+/** Launches Chromium with a fresh (or given) profile and opens both DevTools sessions. */
+export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBrowser> {
+  const profileDir = options.profileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'steady-chromium-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [...BASE_ARGS, ...(options.bluetooth ? BLUETOOTH_ARGS : [])],
+    viewport: options.viewport ?? { width: 412, height: 915 },
+    colorScheme: options.colorScheme ?? 'light',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const cdp = await context.newCDPSession(page);
+  const browser = context.browser();
+  const browserCdp = browser ? await browser.newBrowserCDPSession() : cdp;
+  return {
+    context,
+    page,
+    cdp,
+    browserCdp,
+    profileDir,
+    async close() {
+      await context.close();
+      if (!options.profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Grants every permission Steady uses in one call: Browser.grantPermissions resets whatever
+ * it does not list (browser-testing.md, "Permissions (traps)").
+ */
+export async function grantAllPermissions(browserCdp: CDPSession, origin: string): Promise<void> {
+  await browserCdp.send('Browser.grantPermissions', {
+    origin,
+    permissions: ['notifications', 'backgroundSync', 'periodicBackgroundSync', 'backgroundFetch', 'durableStorage'],
+  });
+}
+
+/** Waits until a service worker controls the page. */
+export async function waitForController(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (navigator.serviceWorker.controller) return;
+    await new Promise<void>((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true }));
+  });
+}
+
+/** The registration id of the app's service worker, for ServiceWorker.dispatch* commands. */
+export async function registrationIdFor(cdp: CDPSession, origin: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no service worker registration for ${origin}/`)), 15_000);
+    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+      const match = registrations.find((r) => r.scopeURL === `${origin}/` && !r.isDeleted);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match.registrationId);
+      }
+    });
+    void cdp.send('ServiceWorker.enable');
+  });
+}
