@@ -4,6 +4,7 @@ import type { OpenDatabase } from './db/open';
 import { acceptJsonBodies } from './json-body';
 import { accountRoutes } from './routes/accounts';
 import { healthRoutes } from './routes/health';
+import { syncRoutes } from './routes/sync';
 import { isAppNavigation, staticFiles } from './static-files';
 
 export interface AppOptions {
@@ -11,10 +12,12 @@ export interface AppOptions {
   database: OpenDatabase;
   /** Pino options, or false for silence (tests). */
   logger?: boolean | { level: string };
+  /** Reactions to what the API did (push triggers). */
+  hooks?: { onDataUploaded?: (accountId: string, deviceId: string) => void };
 }
 
 /** Builds the HTTP app: API under /api, the built PWA everywhere else. No side effects. */
-export async function buildApp({ config, database, logger }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, database, logger, hooks }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
@@ -40,6 +43,7 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
 
   await app.register(healthRoutes, { database });
   await app.register(accountRoutes, { database });
+  await app.register(syncRoutes, { database, bodyLimit: config.syncBodyLimit, onDataUploaded: hooks?.onDataUploaded });
 
   if (config.staticDir) await staticFiles(app, config.staticDir);
 

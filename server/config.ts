@@ -9,6 +9,8 @@ export interface Config {
   staticDir: string | null;
   /** Largest request body the server reads, in bytes. */
   bodyLimit: number;
+  /** Largest compressed sync batch, in bytes. */
+  syncBodyLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -47,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: path.resolve(cwd, env.DATA_DIR || './data'),
     staticDir,
     bodyLimit: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    syncBodyLimit: integer(env, 'SYNC_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     logLevel: logLevel as Config['logLevel'],
   };
 }

@@ -26,4 +26,38 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('devices_account_idx').on('devices').column('account_id').execute();
     },
   },
+  '0002_sync': {
+    async up(db: Kysely<unknown>) {
+      // Server order: each account counts its own changes; a cursor is a position in that count.
+      await db.schema
+        .alterTable('accounts')
+        .addColumn('last_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable('sync_records')
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('record_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('t', 'bigint')
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('body_hash', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('sync_records_pk', ['account_id', 'kind', 'record_id'])
+        .execute();
+      await db.schema.createIndex('sync_records_seq_idx').on('sync_records').columns(['account_id', 'seq']).execute();
+      await db.schema.createIndex('sync_records_time_idx').on('sync_records').columns(['account_id', 'kind', 't']).execute();
+      await db.schema
+        .createTable('sync_batches')
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('batch_id', 'text', (c) => c.notNull())
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('body_hash', 'text', (c) => c.notNull())
+        .addColumn('response', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('sync_batches_pk', ['account_id', 'batch_id'])
+        .execute();
+    },
+  },
 };

@@ -63,6 +63,6 @@ export const SYNC_CODE_PATTERN = '^[0-9A-HJKMNP-TV-Z]{4}-?[0-9A-HJKMNP-TV-Z]{4}-
 
 /** Normalises what a person typed (case, spaces, look-alike letters) to the canonical code. */
 export function normaliseSyncCode(input: string): string {
-  const compact = input.toUpperCase().replace(/[\s-]/g, '').replace(/[OQ]/g, '0').replace(/[IL]/g, '1');
+  const compact = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   return compact.length === 12 ? `${compact.slice(0, 4)}-${compact.slice(4, 8)}-${compact.slice(8)}` : compact;
 }

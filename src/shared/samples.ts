@@ -115,3 +115,34 @@ export function chunkSamples(chunk: SampleChunk): HeartRateSample[] {
   }
   return samples;
 }
+
+/**
+ * The union of two versions of the same chunk, by sample time; where both hold a sample at
+ * the same offset, `a`'s is kept. Used when a chunk arrives that is already stored: nothing
+ * either side recorded is dropped, and nothing is doubled.
+ */
+export function mergeChunks(a: SampleChunk, b: SampleChunk): SampleChunk {
+  if (a.id !== b.id) throw new RangeError(`cannot merge ${a.id} with ${b.id}`);
+  const byOffset = new Map<number, HeartRateSample>();
+  for (const sample of chunkSamples(b)) byOffset.set(sample.t, sample);
+  for (const sample of chunkSamples(a)) byOffset.set(sample.t, sample);
+  const merged: SampleChunk = { ...emptyChunk(a.sourceId, a.demo, a.intervalKind, a.minuteStart), id: a.id };
+  appendToChunk(
+    merged,
+    [...byOffset.values()].sort((x, y) => x.t - y.t),
+  );
+  return merged;
+}
+
+/** True when two chunks hold exactly the same samples. */
+export function sameChunk(a: SampleChunk, b: SampleChunk): boolean {
+  const same = (x: readonly number[], y: readonly number[]) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return (
+    a.id === b.id &&
+    same(a.offsets, b.offsets) &&
+    same(a.bpm, b.bpm) &&
+    same(a.contact, b.contact) &&
+    same(a.intervalCounts, b.intervalCounts) &&
+    same(a.intervalsMs, b.intervalsMs)
+  );
+}
