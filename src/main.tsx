@@ -2,9 +2,15 @@ import { render } from 'preact';
 import { ensureAccount } from './account/account';
 import { App } from './app';
 import { registerServiceWorker } from './pwa/registration';
+import { registerPeriodicSync } from './sync/background-registration';
+import { startPageSync } from './sync/sync-client';
 import './styles/app.css';
 
 // Entry: wiring only.
 render(<App />, document.getElementById('app') as HTMLElement);
 registerServiceWorker();
-void ensureAccount(new AbortController().signal);
+const lifetime = new AbortController();
+void ensureAccount(lifetime.signal).then(() => {
+  startPageSync(lifetime.signal);
+  void registerPeriodicSync();
+});

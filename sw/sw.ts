@@ -1,7 +1,9 @@
 /// <reference lib="webworker" />
 import { handleLifecycle } from './lifecycle';
 import { routeAppShell } from './precache';
+import { handleSyncEvents } from './sync';
 
 // Entry: wiring only. Each family of events lives in its own module.
 handleLifecycle();
 routeAppShell();
+handleSyncEvents();

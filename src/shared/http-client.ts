@@ -18,7 +18,11 @@ export type FetchLike = (
   headers: { get(name: string): string | null };
   json(): Promise<unknown>;
   text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
 }>;
+
+/** A response as FetchLike returns it. */
+export type FetchLikeResponse = Awaited<ReturnType<FetchLike>>;
 
 /** The server answered with an error status. `status` and `code` come from the answer. */
 export class ApiRequestError extends Error {
@@ -60,32 +64,39 @@ export async function callApi<T>(fetchFn: FetchLike, baseUrl: string, call: ApiC
   const headers: Record<string, string> = { accept: 'application/json' };
   if (call.body !== undefined) headers['content-type'] = 'application/json';
   if (call.token) headers.authorization = `Bearer ${call.token}`;
-  let response: Awaited<ReturnType<FetchLike>>;
+  const response = await request(fetchFn, baseUrl + call.path, {
+    method: call.method ?? 'GET',
+    headers,
+    body: call.body === undefined ? undefined : JSON.stringify(call.body),
+    signal: call.signal,
+  });
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  return (text ? safeJson(text) : undefined) as T;
+}
+
+/**
+ * One request: resolves with a 2xx response; throws NetworkError when there is no answer,
+ * ApiRequestError (with the server's code, message and Retry-After) for any other status.
+ */
+export async function request(fetchFn: FetchLike, url: string, init: Parameters<FetchLike>[1]): Promise<FetchLikeResponse> {
+  let response: FetchLikeResponse;
   try {
-    response = await fetchFn(baseUrl + call.path, {
-      method: call.method ?? 'GET',
-      headers,
-      body: call.body === undefined ? undefined : JSON.stringify(call.body),
-      signal: call.signal,
-    });
+    response = await fetchFn(url, init);
   } catch (error) {
     if (error instanceof Error && error.name === 'AbortError') throw error;
     throw new NetworkError(`could not reach the server (${String(error)})`, { cause: error });
   }
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  const parsed = text ? safeJson(text) : undefined;
-  if (!response.ok) {
-    const body = parsed as Partial<ApiErrorBody> | undefined;
-    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-    throw new ApiRequestError(
-      response.status,
-      body?.code ?? `HTTP_${response.status}`,
-      body?.message ?? (text || `HTTP ${response.status}`),
-      retryAfter,
-    );
-  }
-  return parsed as T;
+  if (response.ok) return response;
+  const text = await response.text().catch(() => '');
+  const body = (text ? safeJson(text) : undefined) as Partial<ApiErrorBody> | undefined;
+  const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+  throw new ApiRequestError(
+    response.status,
+    body?.code ?? `HTTP_${response.status}`,
+    body?.message ?? (text || `HTTP ${response.status}`),
+    retryAfter,
+  );
 }
 
 function safeJson(text: string): unknown {

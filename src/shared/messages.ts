@@ -1,3 +1,5 @@
+import type { SyncLogEntry } from './sync/sync-store';
+
 /**
  * Every message between the page and the service worker, defined once.
  * Handled with exhaustive `switch` statements on `type`.
@@ -15,3 +17,12 @@ export type WorkerToPageMessage = { type: 'WORKER_ACTIVATED'; version: string };
 export function isPageToWorkerMessage(data: unknown): data is PageToWorkerMessage {
   return typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'SKIP_WAITING';
 }
+
+/** Page → sync Web Worker. */
+export type SyncWorkerRequest = { type: 'RUN_SYNC'; trigger: 'page' | 'manual'; requestId: number };
+
+/** Sync Web Worker → page. */
+export type SyncWorkerResponse = { type: 'SYNC_RESULT'; requestId: number; entry: SyncLogEntry };
+
+/** Broadcast on the `steady-sync` BroadcastChannel by whoever ran a sync (page worker or service worker). */
+export type SyncBroadcast = { type: 'SYNC_FINISHED'; entry: SyncLogEntry };

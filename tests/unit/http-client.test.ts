@@ -42,6 +42,7 @@ function answer(status: number, body: string, headers: Record<string, string> = 
     headers: { get: (name: string) => headers[name.toLowerCase()] ?? null },
     json: async () => JSON.parse(body),
     text: async () => body,
+    arrayBuffer: async () => new TextEncoder().encode(body).buffer as ArrayBuffer,
   });
 }
 

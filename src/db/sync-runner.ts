@@ -1,0 +1,55 @@
+import type { SyncBroadcast } from '../shared/messages';
+import { runSync } from '../shared/sync/engine';
+import type { SyncLogEntry, SyncTrigger } from '../shared/sync/sync-store';
+import { gunzip, gzip } from './gzip';
+import { openSteadyDb } from './schema';
+import { IdbSyncStore } from './sync-store';
+
+/** The BroadcastChannel on which every finished run is announced to open pages. */
+export const SYNC_CHANNEL = 'steady-sync';
+
+/**
+ * Runs one sync under the `steady-sync` Web Lock, so that tabs, the sync worker and the
+ * service worker never run two at once; a caller that finds a run going waits for it and
+ * then runs (its trigger may have new data behind it).
+ */
+export async function runSyncExclusive(
+  trigger: SyncTrigger,
+  options: { lastChance?: boolean; signal?: AbortSignal } = {},
+): Promise<SyncLogEntry> {
+  const entry = await navigator.locks.request('steady-sync', { signal: options.signal }, async () => {
+    const store = new IdbSyncStore();
+    const credentials = await (await openSteadyDb()).get('meta', 'credentials');
+    if (!credentials) {
+      const skipped: SyncLogEntry = {
+        trigger,
+        startedAt: Date.now(),
+        durationMs: 0,
+        upRecords: 0,
+        upBytes: 0,
+        downRecords: 0,
+        downBytes: 0,
+        outcome: 'not-signed-in',
+        error: 'this device has no account yet',
+      };
+      await store.appendLog(skipped);
+      return skipped;
+    }
+    return runSync({
+      store,
+      fetch: (input, init) => fetch(input, init),
+      baseUrl: '',
+      token: credentials.deviceToken,
+      trigger,
+      compress: gzip,
+      decompress: gunzip,
+      newBatchId: () => crypto.randomUUID(),
+      signal: options.signal,
+      lastChance: options.lastChance,
+    });
+  });
+  const channel = new BroadcastChannel(SYNC_CHANNEL);
+  channel.postMessage({ type: 'SYNC_FINISHED', entry } satisfies SyncBroadcast);
+  channel.close();
+  return entry;
+}

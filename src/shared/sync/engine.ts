@@ -1,0 +1,160 @@
+import { ApiRequestError, type FetchLike, NetworkError, request } from '../http-client';
+import { decodeBatch, encodeBatch } from './batch-codec';
+import { type PullHeader, SYNC_MEDIA_TYPE, type UploadBatchResponse } from './protocol';
+import type { InflightBatch, SyncLogEntry, SyncStore, SyncTrigger } from './sync-store';
+
+export interface SyncRunOptions {
+  store: SyncStore;
+  fetch: FetchLike;
+  /** '' for same-origin. */
+  baseUrl: string;
+  token: string;
+  trigger: SyncTrigger;
+  compress(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>>;
+  decompress(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>>;
+  newBatchId(): string;
+  now?: () => number;
+  signal?: AbortSignal;
+  /** Records per upload batch: thousands of minute chunks compress to a few hundred KB. */
+  maxRecordsPerBatch?: number;
+  /** The browser's last attempt of a `sync` event. */
+  lastChance?: boolean;
+}
+
+/** Stops a run early; the log entry says why. */
+class RunStopped extends Error {
+  constructor(
+    readonly outcome: SyncLogEntry['outcome'],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One sync run: push the outbox up in bounded batches, then pull what other devices changed,
+ * saving progress after every batch and page so a run cut short resumes where it stopped.
+ * Callers hold the `steady-sync` Web Lock so that one run happens at a time.
+ * Never throws for network or server trouble: the outcome is in the returned log entry,
+ * which is also appended to the store's log.
+ */
+export async function runSync(options: SyncRunOptions): Promise<SyncLogEntry> {
+  const now = options.now ?? Date.now;
+  const entry: SyncLogEntry = {
+    trigger: options.trigger,
+    startedAt: now(),
+    durationMs: 0,
+    upRecords: 0,
+    upBytes: 0,
+    downRecords: 0,
+    downBytes: 0,
+    outcome: 'ok',
+    ...(options.lastChance ? { lastChance: true } : {}),
+  };
+  let parked = false;
+  try {
+    const retryAt = await options.store.getRetryAt();
+    if (retryAt !== null && retryAt > now() && options.trigger !== 'manual') {
+      throw new RunStopped('retry-later', `the server asked to wait until ${new Date(retryAt).toISOString()}`);
+    }
+    parked = await pushOutbox(options, entry, now);
+    await pullChanges(options, entry);
+    await options.store.setRetryAt(null);
+    if (parked) entry.outcome = 'needs-attention';
+    else if (entry.upRecords === 0 && entry.downRecords === 0) entry.outcome = 'nothing-to-do';
+  } catch (error) {
+    const { outcome, message } = classify(error);
+    entry.outcome = outcome;
+    entry.error = message;
+    if (error instanceof ApiRequestError && error.retryable) {
+      const waitMs = error.retryAfter !== null ? error.retryAfter * 1000 : 0;
+      if (waitMs > 0) await options.store.setRetryAt(now() + waitMs, message);
+    }
+  }
+  entry.durationMs = now() - entry.startedAt;
+  await options.store.appendLog(entry);
+  return entry;
+}
+
+function classify(error: unknown): { outcome: SyncLogEntry['outcome']; message: string } {
+  if (error instanceof RunStopped) return { outcome: error.outcome, message: error.message };
+  if (error instanceof NetworkError) return { outcome: 'offline', message: error.message };
+  if (error instanceof ApiRequestError) {
+    if (error.status === 401) return { outcome: 'not-signed-in', message: `${error.message} (HTTP 401)` };
+    return { outcome: error.retryable ? 'retry-later' : 'error', message: `${error.message} (HTTP ${error.status})` };
+  }
+  if (error instanceof Error && error.name === 'AbortError') return { outcome: 'error', message: 'cancelled' };
+  return { outcome: 'error', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Uploads until the outbox has nothing ready. Returns true when some batch was parked. */
+async function pushOutbox(options: SyncRunOptions, entry: SyncLogEntry, now: () => number): Promise<boolean> {
+  const { store } = options;
+  let parked = false;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    let inflight = await store.getInflight();
+    if (!inflight) {
+      const taken = await store.takeBatch(options.maxRecordsPerBatch ?? 2_000, now());
+      if (!taken) return parked;
+      const body = await options.compress(encodeBatch(taken.batch));
+      inflight = {
+        batchId: options.newBatchId(),
+        body,
+        entries: taken.entries,
+        records: taken.batch.chunks.length + taken.batch.docs.length,
+        createdAt: now(),
+      };
+      // Saved before it is sent: if the answer is lost, the same bytes go again under the same id.
+      await store.saveInflight(inflight);
+    }
+    try {
+      const response = await upload(options, inflight);
+      await store.acknowledge(inflight, response);
+      entry.upRecords += inflight.records;
+      entry.upBytes += inflight.body.byteLength;
+    } catch (error) {
+      if (!(error instanceof ApiRequestError) || error.retryable || error.status === 401 || error.status === 403) throw error;
+      // The server will refuse this batch again whatever we do: keep it for the user, go on.
+      await store.park(inflight, {
+        batchId: inflight.batchId,
+        keys: inflight.entries.map((e) => e.key),
+        records: inflight.records,
+        status: error.status,
+        code: error.code,
+        reason: error.message,
+        at: now(),
+      });
+      parked = true;
+    }
+  }
+}
+
+async function upload(options: SyncRunOptions, batch: InflightBatch): Promise<UploadBatchResponse> {
+  const response = await request(options.fetch, `${options.baseUrl}/api/sync/batches/${batch.batchId}`, {
+    method: 'PUT',
+    headers: { 'content-type': SYNC_MEDIA_TYPE, authorization: `Bearer ${options.token}` },
+    body: batch.body,
+    signal: options.signal,
+  });
+  return (await response.json()) as UploadBatchResponse;
+}
+
+async function pullChanges(options: SyncRunOptions, entry: SyncLogEntry): Promise<void> {
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const cursor = await options.store.getCursor();
+    const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : '';
+    const response = await request(options.fetch, `${options.baseUrl}/api/sync/changes${query}`, {
+      headers: { authorization: `Bearer ${options.token}`, accept: SYNC_MEDIA_TYPE },
+      signal: options.signal,
+    });
+    const compressed = new Uint8Array(await response.arrayBuffer());
+    const page = decodeBatch(await options.decompress(compressed));
+    const header = page.header as Partial<PullHeader>;
+    if (typeof header.cursor !== 'string') throw new Error('pull page without a cursor');
+    entry.downRecords += await options.store.applyPull(page, header.cursor);
+    entry.downBytes += compressed.byteLength;
+    if (!header.more) return;
+  }
+}

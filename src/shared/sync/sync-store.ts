@@ -1,0 +1,80 @@
+import type { SyncBatch } from './batch-codec';
+import type { UploadBatchResponse } from './protocol';
+
+/** What started a sync run; shown in the background log. */
+export type SyncTrigger = 'periodicsync' | 'sync' | 'push' | 'page' | 'manual';
+
+/** A record waiting to go up. `queuedAt` changes whenever the record changes again. */
+export interface OutboxEntry {
+  /** `${kind}|${recordId}`, kind being `chunk` or a DocKind. */
+  key: string;
+  kind: string;
+  recordId: string;
+  queuedAt: number;
+  /** For chunks: the end of the chunk's minute. Not sent before it is over. */
+  readyAt: number;
+}
+
+/** A batch that was built and may have reached the server: resent byte for byte until acknowledged. */
+export interface InflightBatch {
+  batchId: string;
+  /** Compressed body exactly as sent, so a replay matches the first attempt. */
+  body: Uint8Array<ArrayBuffer>;
+  /** The outbox entries it carries, with the `queuedAt` they had when it was built. */
+  entries: { key: string; queuedAt: number }[];
+  records: number;
+  createdAt: number;
+}
+
+/** A batch the server refused with a 4xx other than 408/429: never dropped, shown to the user. */
+export interface AttentionItem {
+  batchId: string;
+  keys: string[];
+  records: number;
+  status: number;
+  code: string;
+  reason: string;
+  at: number;
+}
+
+export type SyncMetaRecord =
+  | { key: 'cursor'; cursor: string }
+  | { key: 'inflight'; batch: InflightBatch }
+  | { key: 'retryAt'; at: number; reason: string };
+
+export type SyncOutcome = 'ok' | 'nothing-to-do' | 'offline' | 'retry-later' | 'needs-attention' | 'error' | 'not-signed-in';
+
+/** One run, as the background log keeps it. */
+export interface SyncLogEntry {
+  id?: number;
+  trigger: SyncTrigger;
+  startedAt: number;
+  durationMs: number;
+  upRecords: number;
+  upBytes: number;
+  downRecords: number;
+  downBytes: number;
+  outcome: SyncOutcome;
+  error?: string;
+  /** The browser's last try for this `sync` event: it gives up, the next trigger carries on. */
+  lastChance?: boolean;
+}
+
+/** The storage a sync run needs. IndexedDB in the app (src/db/sync-store.ts); memory in unit tests. */
+export interface SyncStore {
+  getInflight(): Promise<InflightBatch | null>;
+  /** Up to `maxRecords` outbox records that are ready at `now`, with their content, or null. */
+  takeBatch(maxRecords: number, now: number): Promise<{ batch: SyncBatch; entries: InflightBatch['entries'] } | null>;
+  saveInflight(batch: InflightBatch): Promise<void>;
+  /** The server stored it: drop the inflight batch and the outbox entries it carried (unless changed since). */
+  acknowledge(batch: InflightBatch, response: UploadBatchResponse): Promise<void>;
+  /** The server refused it: keep it in the attention list, out of the outbox. */
+  park(batch: InflightBatch, item: AttentionItem): Promise<void>;
+  outboxSize(): Promise<number>;
+  getCursor(): Promise<string | null>;
+  /** Stores a pulled page and the cursor after it in one transaction. Returns records applied. */
+  applyPull(page: SyncBatch, cursor: string): Promise<number>;
+  getRetryAt(): Promise<number | null>;
+  setRetryAt(at: number | null, reason?: string): Promise<void>;
+  appendLog(entry: SyncLogEntry): Promise<void>;
+}

@@ -1,0 +1,37 @@
+import { runSyncExclusive } from '../src/db/sync-runner';
+import { PERIODIC_SYNC_TAG, SYNC_TAG } from '../src/shared/background-tags';
+
+declare const self: ServiceWorkerGlobalScope;
+
+// Not yet in TypeScript's WebWorker lib.
+interface SyncEvent extends ExtendableEvent {
+  readonly tag: string;
+  readonly lastChance: boolean;
+}
+interface PeriodicSyncEvent extends ExtendableEvent {
+  readonly tag: string;
+}
+
+/**
+ * Background Sync and Periodic Background Sync: the same sync run as the page's, while no
+ * page may be open (https://wicg.github.io/background-sync/spec/).
+ */
+export function handleSyncEvents(): void {
+  self.addEventListener('sync', (event) => {
+    const sync = event as SyncEvent;
+    if (sync.tag !== SYNC_TAG) return;
+    sync.waitUntil(
+      runSyncExclusive('sync', { lastChance: sync.lastChance }).then((entry) => {
+        // Rejecting asks the browser to fire `sync` again later, with backoff. On the last
+        // chance it will not; the log says so and the next trigger carries on.
+        const unfinished = entry.outcome === 'offline' || entry.outcome === 'retry-later' || entry.outcome === 'error';
+        if (unfinished && !sync.lastChance) throw new Error(`sync unfinished: ${entry.error ?? entry.outcome}`);
+      }),
+    );
+  });
+  self.addEventListener('periodicsync', (event) => {
+    const periodic = event as PeriodicSyncEvent;
+    if (periodic.tag !== PERIODIC_SYNC_TAG) return;
+    periodic.waitUntil(runSyncExclusive('periodicsync'));
+  });
+}
