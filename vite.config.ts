@@ -24,6 +24,11 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'server', include: ['tests/server/**/*.test.ts'], testTimeout: 20_000 } },
       {
+        // The same API tests against Postgres (the machine's server on 127.0.0.1:5432, a schema per test server).
+        extends: true,
+        test: { name: 'server-postgres', include: ['tests/server/sync.test.ts'], env: { STEADY_TEST_DB: 'postgres' }, testTimeout: 20_000 },
+      },
+      {
         extends: true,
         test: {
           name: 'e2e',

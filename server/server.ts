@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import type { Config } from './config';
-import { openSqlite } from './db/open';
+import { openDatabase } from './db/open';
 
 /** A running server and how to stop it cleanly. */
 export interface RunningServer {
@@ -13,7 +13,7 @@ export interface RunningServer {
 
 /** Opens the database, builds the app and listens. Used by `server/index.ts` and by tests. */
 export async function startServer(config: Config, logger?: boolean | { level: string }): Promise<RunningServer> {
-  const database = await openSqlite(config.dataDir);
+  const database = await openDatabase(config);
   const app = await buildApp({ config, database, logger });
   app.addHook('onClose', async () => database.close());
   await app.listen({ port: config.port, host: config.host });

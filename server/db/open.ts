@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
 import { migrations } from './migrations';
 import type { Database } from './schema';
 
@@ -34,6 +35,41 @@ export async function openSqlite(dataDir: string): Promise<OpenDatabase> {
     },
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Opens a Postgres database (`DATABASE_URL`), optionally inside one schema (tests use a fresh
+ * schema each), and runs pending migrations. The queries are the same Kysely queries as SQLite's.
+ */
+export async function openPostgres(url: string, options: { schema?: string } = {}): Promise<OpenDatabase> {
+  if (options.schema) {
+    const setup = new pg.Client({ connectionString: url });
+    await setup.connect();
+    await setup.query(`create schema if not exists "${options.schema.replace(/"/g, '')}"`);
+    await setup.end();
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    // bigint (int8) columns hold sequence numbers and epoch ms, all below 2^53: read them as numbers.
+    types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await migrate(db);
+  return {
+    db,
+    dialect: 'postgres',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** The database the configuration names: Postgres when `DATABASE_URL` is set, else SQLite in `DATA_DIR`. */
+export function openDatabase(config: { dataDir: string; databaseUrl: string | null; databaseSchema?: string }): Promise<OpenDatabase> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl, { schema: config.databaseSchema }) : openSqlite(config.dataDir);
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { loadConfig } from '../../server/config';
 import { type RunningServer, startServer } from '../../server/server';
 
@@ -22,10 +23,21 @@ export interface TestServerOptions {
   env?: Record<string, string>;
 }
 
-/** Starts the real server on 127.0.0.1 with a temporary SQLite database. */
+/**
+ * Postgres for the `server-postgres` test project (STEADY_TEST_DB=postgres): the machine's
+ * server, one fresh schema per test server. Override with STEADY_TEST_DATABASE_URL.
+ */
+function postgresEnv(dataDir: string): Record<string, string> {
+  if (process.env.STEADY_TEST_DB !== 'postgres') return {};
+  const schema = `t_${path.basename(dataDir).replace(/[^a-z0-9]/gi, '').toLowerCase()}`;
+  return { DATABASE_URL: process.env.STEADY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', DATABASE_SCHEMA: schema };
+}
+
+/** Starts the real server on 127.0.0.1 with a temporary SQLite database (or Postgres schema). */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'steady-test-'));
   const config = loadConfig({
+    ...postgresEnv(dataDir),
     PORT: String(options.port ?? 0),
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
@@ -44,9 +56,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     async dispose() {
       await running.close();
+      if (config.databaseUrl && config.databaseSchema) await dropSchema(config.databaseUrl, config.databaseSchema);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`drop schema if exists "${schema}" cascade`);
+  await client.end();
 }
 
 /** The built app, for servers that serve it. Fails clearly when `npm run build` has not run. */
