@@ -29,10 +29,12 @@ export function registerServiceWorker(): void {
     // The worker we asked to take over now controls the page: reload into the new version.
     if (event.isUpdate) window.location.reload();
   });
+  // `ready` resolves once a worker is active, whether it was installed now or on an earlier visit.
+  void navigator.serviceWorker.ready.then(() => {
+    workerState.value = { kind: 'active' };
+  });
   workbox.register().then(
-    (registration) => {
-      if (registration?.active) workerState.value = { kind: 'active' };
-    },
+    () => undefined,
     (error: unknown) => {
       workerState.value = { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
     },
