@@ -1,9 +1,11 @@
 /// <reference lib="webworker" />
 import { handleLifecycle } from './lifecycle';
 import { routeAppShell } from './precache';
+import { handlePushEvents } from './push';
 import { handleSyncEvents } from './sync';
 
 // Entry: wiring only. Each family of events lives in its own module.
 handleLifecycle();
 routeAppShell();
 handleSyncEvents();
+handlePushEvents();

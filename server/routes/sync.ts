@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
-import { decodeBatch, encodeBatch } from '../../src/shared/sync/batch-codec';
+import { decodeBatch, encodeBatch, SERVER_DOC_KINDS } from '../../src/shared/sync/batch-codec';
 import {
   BATCH_ID_PATTERN,
   PULL_PAGE_LIMIT,
@@ -57,6 +57,13 @@ export async function syncRoutes(app: FastifyInstance, { database, bodyLimit, on
         if (error instanceof DecodeError) throw new ApiError(400, 'MALFORMED_BATCH', `batch rejected: ${error.message}`);
         throw error;
       }
+      const serverOnly = batch.docs.findIndex((doc) => SERVER_DOC_KINDS.includes(doc.kind));
+      if (serverOnly >= 0)
+        throw new ApiError(
+          400,
+          'MALFORMED_BATCH',
+          `batch rejected: docs[${serverOnly}].kind: ${batch.docs[serverOnly]?.kind} records are written by the server only`,
+        );
       const result = await ingestBatch(db, {
         accountId: me.accountId,
         deviceId: me.deviceId,

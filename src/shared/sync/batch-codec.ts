@@ -12,8 +12,10 @@ import { ByteReader, ByteWriter, DecodeError } from './varint';
  */
 
 /** Kinds of small JSON records that sync besides heart-rate chunks. */
-export type DocKind = 'checkin' | 'measurement' | 'message-read' | 'settings';
-export const DOC_KINDS: readonly DocKind[] = ['checkin', 'measurement', 'message-read', 'settings'];
+export type DocKind = 'checkin' | 'measurement' | 'message' | 'message-read' | 'settings';
+export const DOC_KINDS: readonly DocKind[] = ['checkin', 'measurement', 'message', 'message-read', 'settings'];
+/** Kinds only the server writes (messages from a care team or the service). */
+export const SERVER_DOC_KINDS: readonly DocKind[] = ['message'];
 
 /** A small record synced as JSON; later edits replace earlier ones in server order. */
 export interface DocRecord {

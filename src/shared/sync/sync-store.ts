@@ -40,7 +40,9 @@ export interface AttentionItem {
 export type SyncMetaRecord =
   | { key: 'cursor'; cursor: string }
   | { key: 'inflight'; batch: InflightBatch }
-  | { key: 'retryAt'; at: number; reason: string };
+  | { key: 'retryAt'; at: number; reason: string }
+  /** Ids of the latest pushes handled, so a redelivered push does nothing twice. */
+  | { key: 'pushIds'; ids: string[] };
 
 export type SyncOutcome = 'ok' | 'nothing-to-do' | 'offline' | 'retry-later' | 'needs-attention' | 'error' | 'not-signed-in';
 
@@ -56,6 +58,8 @@ export interface SyncLogEntry {
   downBytes: number;
   outcome: SyncOutcome;
   error?: string;
+  /** What the pull brought, for a notification that says what changed. */
+  pulled?: { chunks: number; docs: Partial<Record<string, number>> };
   /** The browser's last try for this `sync` event: it gives up, the next trigger carries on. */
   lastChance?: boolean;
 }
