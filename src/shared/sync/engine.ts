@@ -154,7 +154,8 @@ async function pullChanges(options: SyncRunOptions, entry: SyncLogEntry): Promis
     const header = page.header as Partial<PullHeader>;
     if (typeof header.cursor !== 'string') throw new Error('pull page without a cursor');
     entry.downRecords += await options.store.applyPull(page, header.cursor);
-    const pulled = (entry.pulled ??= { chunks: 0, docs: {} });
+    entry.pulled ??= { chunks: 0, docs: {} };
+    const pulled = entry.pulled;
     pulled.chunks += page.chunks.length;
     for (const doc of page.docs) pulled.docs[doc.kind] = (pulled.docs[doc.kind] ?? 0) + 1;
     entry.downBytes += compressed.byteLength;
