@@ -1,5 +1,6 @@
 import { LocationProvider, Route, Router } from 'preact-iso';
 import { CheckInScreen } from './screens/check-in';
+import { MessagesScreen } from './screens/messages';
 import { NotFoundScreen } from './screens/not-found';
 import { SettingsScreen } from './screens/settings';
 import { SyncScreen } from './screens/sync';
@@ -24,6 +25,7 @@ export function App() {
             <Route path="/check-in" component={CheckInScreen} />
             <Route path="/trends" component={TrendsScreen} />
             <Route path="/sync" component={SyncScreen} />
+            <Route path="/messages" component={MessagesScreen} />
             <Route path="/settings" component={SettingsScreen} />
             <Route default component={NotFoundScreen} />
           </Router>

@@ -1,10 +1,12 @@
 import { useLocation } from 'preact-iso';
+import { unreadMessages } from '../messages/messages';
 
 /** Screens in navigation order. Icons are inline SVG paths (24×24, stroke). */
 export const SCREENS = [
   { path: '/', label: 'Today', icon: 'M3 12h4l2-5 4 10 2-5h6' },
   { path: '/check-in', label: 'Check-in', icon: 'M9 11l3 3 8-8M20 12v7a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h9' },
   { path: '/trends', label: 'Trends', icon: 'M4 19h16M6 15l4-5 4 3 5-7' },
+  { path: '/messages', label: 'Messages', icon: 'M4 5h16v12H8l-4 4zM8 10h8M8 13h5' },
   { path: '/sync', label: 'Sync', icon: 'M20 11a8 8 0 0 0-14.9-3M4 4v4h4M4 13a8 8 0 0 0 14.9 3M20 20v-4h-4' },
   {
     path: '/settings',
@@ -30,6 +32,11 @@ export function NavBar() {
                 <path d={screen.icon} />
               </svg>
               <span>{screen.label}</span>
+              {screen.path === '/messages' && unreadMessages.value > 0 && (
+                <span class="badge" aria-label={`${unreadMessages.value} unread`}>
+                  {unreadMessages.value}
+                </span>
+              )}
             </a>
           </li>
         ))}

@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { loadConfig } from '../../server/config';
+import { type Config, loadConfig } from '../../server/config';
 import { type RunningServer, startServer } from '../../server/server';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
+  /** The configuration it runs with (a CLI or a test can open the same database). */
+  config: Config;
   /** Stops the server, keeping DATA_DIR; `start()` again serves the same data. */
   restart(): Promise<TestServer>;
   /** Stops the server and deletes DATA_DIR. */
@@ -29,7 +31,10 @@ export interface TestServerOptions {
  */
 function postgresEnv(dataDir: string): Record<string, string> {
   if (process.env.STEADY_TEST_DB !== 'postgres') return {};
-  const schema = `t_${path.basename(dataDir).replace(/[^a-z0-9]/gi, '').toLowerCase()}`;
+  const schema = `t_${path
+    .basename(dataDir)
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()}`;
   return { DATABASE_URL: process.env.STEADY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', DATABASE_SCHEMA: schema };
 }
 
@@ -45,11 +50,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const running = await startServer(config, false);
+  const running = await startServer(config, false).catch((error: unknown) => {
+    if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   const port = new URL(running.url).port;
   return {
     ...running,
     dataDir,
+    config,
     async restart() {
       await running.close();
       return startTestServer({ ...options, dataDir, port: Number(port) });

@@ -209,3 +209,24 @@ describe('readings', () => {
     expect((await get(`from=${new Date(T0).toISOString()}&to=${new Date(T0 + 8 * 86_400_000).toISOString()}`)).status).toBe(400);
   });
 });
+
+describe('server-written documents', () => {
+  it('reach every device of the account through pull, in server order', async () => {
+    const { writeServerDoc } = await import('../../server/sync/server-docs');
+    const { openDatabase } = await import('../../server/db/open');
+    const a = await createAccount(server.url);
+    const b = await joinAccount(server.url, a.syncCode);
+    const first = await pull(server.url, b.deviceToken);
+    // The test opens the same database as the server, as an operator's CLI would.
+    const database = await openDatabase(server.config);
+    try {
+      await writeServerDoc(database.db, a.accountId, 'message', 'msg-1', { text: 'How was your week?', from: 'Care team' });
+    } finally {
+      await database.close();
+    }
+    for (const token of [a.deviceToken, b.deviceToken]) {
+      const page = await pull(server.url, token, token === b.deviceToken ? first.header.cursor : undefined);
+      expect(page.docs).toEqual([{ kind: 'message', id: 'msg-1', body: { text: 'How was your week?', from: 'Care team' } }]);
+    }
+  });
+});

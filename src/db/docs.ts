@@ -1,0 +1,26 @@
+import type { DocKind, DocRecord } from '../shared/sync/batch-codec';
+import { openSteadyDb } from './schema';
+import { outboxEntry } from './sync-store';
+
+/** A stored document as the app reads it. */
+export type StoredDoc = DocRecord & { key: string; updatedAt: number };
+
+/** Saves a document and queues it for sync in the same transaction: a save is never lost to sync. */
+export async function saveDoc(kind: DocKind, id: string, body: Record<string, unknown>, now = Date.now()): Promise<StoredDoc> {
+  const db = await openSteadyDb();
+  const tx = db.transaction(['docs', 'outbox'], 'readwrite');
+  const doc: StoredDoc = { kind, id, body, key: `${kind}|${id}`, updatedAt: now };
+  await Promise.all([tx.objectStore('docs').put(doc), tx.objectStore('outbox').put(outboxEntry(kind, id, now))]);
+  await tx.done;
+  return doc;
+}
+
+/** Every document of a kind. */
+export async function docsOfKind(kind: DocKind): Promise<StoredDoc[]> {
+  return (await openSteadyDb()).getAllFromIndex('docs', 'byKind', kind);
+}
+
+/** One document, if stored. */
+export async function getDoc(kind: DocKind, id: string): Promise<StoredDoc | undefined> {
+  return (await openSteadyDb()).get('docs', `${kind}|${id}`);
+}
