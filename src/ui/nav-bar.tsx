@@ -33,8 +33,9 @@ export function NavBar() {
               </svg>
               <span>{screen.label}</span>
               {screen.path === '/messages' && unreadMessages.value > 0 && (
-                <span class="badge" aria-label={`${unreadMessages.value} unread`}>
+                <span class="badge">
                   {unreadMessages.value}
+                  <span class="visually-hidden"> unread</span>
                 </span>
               )}
             </a>
