@@ -42,7 +42,8 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 
 function databaseUrl(raw: string | undefined): string | null {
   if (!raw) return null;
-  if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError('DATABASE_URL', 'must be a postgres:// URL (leave it unset for SQLite in DATA_DIR)');
+  if (!/^postgres(ql)?:\/\//.test(raw))
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// URL (leave it unset for SQLite in DATA_DIR)');
   return raw;
 }
 

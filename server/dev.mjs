@@ -16,4 +16,9 @@ const stop = (signal) => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-for (const child of children) child.on('exit', (code) => (stop('SIGTERM'), process.exit(code ?? 0)));
+for (const child of children) {
+  child.on('exit', (code) => {
+    stop('SIGTERM');
+    process.exit(code ?? 0);
+  });
+}

@@ -14,9 +14,16 @@ export interface RunningServer {
 /** Opens the database, builds the app and listens. Used by `server/index.ts` and by tests. */
 export async function startServer(config: Config, logger?: boolean | { level: string }): Promise<RunningServer> {
   const database = await openDatabase(config);
-  const app = await buildApp({ config, database, logger });
+  // A start that fails after the database is open (no index.html, port taken) must close it again.
+  const app = await buildApp({ config, database, logger }).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
   app.addHook('onClose', async () => database.close());
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port: config.port, host: config.host }).catch(async (error: unknown) => {
+    await app.close();
+    throw error;
+  });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' ? 'localhost' : config.host;

@@ -26,15 +26,19 @@ export function requireDevice(db: Kysely<Database>) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
     const match = header ? BEARER.exec(header) : null;
-    reply.header('WWW-Authenticate', 'Bearer realm="steady"');
-    if (!match?.[1]) throw unauthorized(header ? 'malformed Authorization header' : 'missing device token');
+    // The challenge belongs on the 401 only (RFC 9110 §11.6.1), not on every authenticated answer.
+    const reject = (message: string) => {
+      reply.header('WWW-Authenticate', 'Bearer realm="steady"');
+      return unauthorized(message);
+    };
+    if (!match?.[1]) throw reject(header ? 'malformed Authorization header' : 'missing device token');
     const row = await db
       .selectFrom('devices')
       .select(['id', 'account_id', 'revoked_at', 'last_seen_at'])
       .where('token_hash', '=', hashSecret(match[1]))
       .executeTakeFirst();
-    if (!row) throw unauthorized('unknown device token');
-    if (row.revoked_at) throw unauthorized('device token was revoked');
+    if (!row) throw reject('unknown device token');
+    if (row.revoked_at) throw reject('device token was revoked');
     request.device = { deviceId: row.id, accountId: row.account_id };
     // Last-seen is advisory: write it at most once a minute per device, not on every request.
     const now = new Date();

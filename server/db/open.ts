@@ -53,7 +53,10 @@ export async function openPostgres(url: string, options: { schema?: string } = {
     max: 10,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     // bigint (int8) columns hold sequence numbers and epoch ms, all below 2^53: read them as numbers.
-    types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === 20 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await migrate(db);

@@ -24,6 +24,10 @@ export async function accountRoutes(app: FastifyInstance, { database }: { databa
   app.post<{ Body: CreateAccountRequest }>(
     '/api/accounts',
     {
+      // Every field is optional, so is the body: a bare POST (no content-type, no body) is `{}`.
+      preValidation: async (request) => {
+        if (request.body === undefined) request.body = {};
+      },
       schema: {
         body: { type: 'object', additionalProperties: false, properties: { name: deviceName } },
       },

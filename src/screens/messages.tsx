@@ -7,7 +7,6 @@ import { ScreenHeader } from '../ui/screen-header';
 export function MessagesScreen() {
   const [messages, setMessages] = useState<Message[] | null>(null);
   const run = lastRun.value;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: re-read after every sync run
   useEffect(() => {
     void loadMessages().then(setMessages);
   }, [run]);

@@ -34,7 +34,6 @@ export function useSyncOverview(): [SyncOverview | null, () => void] {
   const [overview, setOverview] = useState<SyncOverview | null>(null);
   const [tick, setTick] = useState(0);
   const run = lastRun.value;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: re-read when a run finishes or on request
   useEffect(() => {
     let live = true;
     void readSyncOverview().then((value) => {

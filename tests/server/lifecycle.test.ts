@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HealthResponse, JoinAccountResponse, ListDevicesResponse } from '../../src/shared/api';
+import { APP_VERSION } from '../../src/shared/version';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { createAccount } from '../helpers/sync-client';
+
+let server: TestServer | undefined;
+
+afterEach(async () => {
+  await server?.dispose();
+  server = undefined;
+});
+
+describe('GET /api/health', () => {
+  it('answers ok with the version and the database it checked', async () => {
+    server = await startTestServer();
+    const response = await fetch(`${server.url}/api/health`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect((await response.json()) as HealthResponse).toEqual({
+      status: 'ok',
+      version: APP_VERSION,
+      database: { dialect: 'sqlite', ok: true },
+    });
+  });
+});
+
+describe('restart', () => {
+  it('keeps accounts: the token still authenticates and the sync code still joins', async () => {
+    const first = await startTestServer();
+    const created = await createAccount(first.url, 'before restart');
+    server = await first.restart();
+    expect(server.dataDir).toBe(first.dataDir);
+
+    const devices = await fetch(`${server.url}/api/devices`, { headers: { authorization: `Bearer ${created.deviceToken}` } });
+    expect(devices.status).toBe(200);
+    expect(((await devices.json()) as ListDevicesResponse).devices).toMatchObject([
+      { id: created.deviceId, name: 'before restart', current: true },
+    ]);
+
+    const join = await fetch(`${server.url}/api/devices`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ syncCode: created.syncCode, name: 'after restart' }),
+    });
+    expect(join.status).toBe(201);
+    expect(((await join.json()) as JoinAccountResponse).accountId).toBe(created.accountId);
+  });
+});
+
+describe('a failed start', () => {
+  it('reports a taken port and closes the database it opened', async () => {
+    server = await startTestServer();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'steady-taken-'));
+    try {
+      await expect(startTestServer({ dataDir, port: Number(new URL(server.url).port) })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      // SQLite removes the WAL files when the last connection closes; left behind, they show a leaked handle.
+      expect(fs.readdirSync(dataDir)).toEqual(['steady.sqlite']);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
