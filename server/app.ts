@@ -3,7 +3,9 @@ import type { Config } from './config';
 import type { OpenDatabase } from './db/open';
 import { acceptJsonBodies } from './json-body';
 import { accountRoutes } from './routes/accounts';
+import { backupRoutes } from './routes/backups';
 import { healthRoutes } from './routes/health';
+import { pushRoutes } from './routes/push';
 import { syncRoutes } from './routes/sync';
 import { isAppNavigation, staticFiles } from './static-files';
 
@@ -44,6 +46,8 @@ export async function buildApp({ config, database, logger, hooks }: AppOptions):
   await app.register(healthRoutes, { database });
   await app.register(accountRoutes, { database });
   await app.register(syncRoutes, { database, bodyLimit: config.syncBodyLimit, onDataUploaded: hooks?.onDataUploaded });
+  await app.register(backupRoutes, { database, config });
+  await app.register(pushRoutes, { database, config });
 
   if (config.staticDir) await staticFiles(app, config.staticDir);
 

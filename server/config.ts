@@ -15,7 +15,15 @@ export interface Config {
   bodyLimit: number;
   /** Largest compressed sync batch, in bytes. */
   syncBodyLimit: number;
+  /** Largest backup archive accepted, in bytes (direct and tus uploads). */
+  backupMaxBytes: number;
+  /** Unfinished uploads untouched this long, and exports this old, are deleted. */
+  backupExpiryMs: number;
+  /** How often that cleanup runs. */
+  backupCleanupIntervalMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Web Push (server/push/). */
+  push: PushConfig;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -68,6 +76,80 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     staticDir,
     bodyLimit: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     syncBodyLimit: integer(env, 'SYNC_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    backupMaxBytes: integer(env, 'BACKUP_MAX_BYTES', 2 * 1024 ** 3, 1024, 1024 ** 4),
+    backupExpiryMs: integer(env, 'BACKUP_EXPIRY_SECONDS', 24 * 3600, 1, 365 * 24 * 3600) * 1000,
+    backupCleanupIntervalMs: integer(env, 'BACKUP_CLEANUP_INTERVAL_SECONDS', 3600, 1, 24 * 3600) * 1000,
     logLevel: logLevel as Config['logLevel'],
+    push: pushConfig(env, cwd),
+  };
+}
+
+/** Web Push settings. Keys and hosts are checked here for form; server/push/ checks the curve. */
+export interface PushConfig {
+  /** Push-service hosts added to the built-in list (PUSH_ALLOWED_HOSTS), each `host:port`; only these may use a port other than 443. */
+  allowedHosts: string[];
+  /** VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY (base64url); null: generated once and kept in DATA_DIR/vapid.json. */
+  vapidKeys: { publicKey: string; privateKey: string } | null;
+  /** VAPID_SUBJECT, the `sub` push services contact the operator by. Apple refuses placeholder addresses: set a real one. */
+  vapidSubject: string;
+  /** Devices unseen this long get a `sync` push (STALE_SYNC_HOURS). */
+  staleSyncHours: number;
+  /** How often the stale-device check runs (STALE_CHECK_INTERVAL_MS). */
+  staleCheckIntervalMs: number;
+  /** Quiet time before the `refresh` push after an upload (PUSH_DEBOUNCE_MS). */
+  debounceMs: number;
+  /** Per request to a push service (PUSH_TIMEOUT_MS). */
+  timeoutMs: number;
+  /**
+   * PUSH_EXTRA_CA_FILE: a PEM CA trusted for push requests in addition to the system store. Tests
+   * point it at their local push service; production needs none (NODE_EXTRA_CA_CERTS covers the process).
+   */
+  extraCaFile: string | null;
+}
+
+/** Documented default; push services may refuse an unreachable contact (Apple does), so production sets VAPID_SUBJECT. */
+export const DEFAULT_VAPID_SUBJECT = 'mailto:ops@steady.invalid';
+
+const PUSH_HOST = /^(?=.{1,253}(:|$))[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?$/;
+
+function pushConfig(env: NodeJS.ProcessEnv, cwd: string): PushConfig {
+  const allowedHosts = (env.PUSH_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const [host = '', port = '443'] = entry.split(':');
+      // A name made only of digits and dots is an IPv4 literal in disguise (RFC 3986 §3.2.2): endpoints never use one.
+      if (!PUSH_HOST.test(entry) || /^[\d.]+$/.test(host) || Number(port) < 1 || Number(port) > 65535)
+        throw new ConfigError(
+          'PUSH_ALLOWED_HOSTS',
+          `expected comma-separated host or host:port (no IP addresses), got ${JSON.stringify(entry)}`,
+        );
+      return `${host}:${Number(port)}`;
+    });
+  const publicKey = env.VAPID_PUBLIC_KEY ?? '';
+  const privateKey = env.VAPID_PRIVATE_KEY ?? '';
+  if ((publicKey === '') !== (privateKey === ''))
+    throw new ConfigError(
+      publicKey ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY',
+      'set both VAPID keys, or neither to generate them in DATA_DIR',
+    );
+  if (publicKey && !/^[A-Za-z0-9_-]{87}$/.test(publicKey))
+    throw new ConfigError('VAPID_PUBLIC_KEY', 'expected base64url of a 65-byte uncompressed P-256 point (87 characters)');
+  if (privateKey && !/^[A-Za-z0-9_-]{43}$/.test(privateKey))
+    throw new ConfigError('VAPID_PRIVATE_KEY', 'expected base64url of a 32-byte P-256 private key (43 characters)');
+  const vapidSubject = env.VAPID_SUBJECT || DEFAULT_VAPID_SUBJECT;
+  // RFC 8292 §2.1: the `sub` claim is a `mailto:` or `https:` URI.
+  if (!/^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$/.test(vapidSubject) && !/^https:\/\/[^\s/]+\.[^\s/]+(\/\S*)?$/.test(vapidSubject))
+    throw new ConfigError('VAPID_SUBJECT', `must be a mailto: address or an https: URL, got ${JSON.stringify(vapidSubject)}`);
+  return {
+    allowedHosts,
+    vapidKeys: publicKey ? { publicKey, privateKey } : null,
+    vapidSubject,
+    staleSyncHours: integer(env, 'STALE_SYNC_HOURS', 20, 1, 24 * 60),
+    staleCheckIntervalMs: integer(env, 'STALE_CHECK_INTERVAL_MS', 15 * 60_000, 50, 24 * 3600_000),
+    debounceMs: integer(env, 'PUSH_DEBOUNCE_MS', 30_000, 0, 3600_000),
+    timeoutMs: integer(env, 'PUSH_TIMEOUT_MS', 10_000, 50, 120_000),
+    extraCaFile: env.PUSH_EXTRA_CA_FILE ? path.resolve(cwd, env.PUSH_EXTRA_CA_FILE) : null,
   };
 }

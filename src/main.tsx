@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { ensureAccount } from './account/account';
 import { App } from './app';
+import { armband } from './armband/armband-control';
 import { loadMessages } from './messages/messages';
 import { registerServiceWorker } from './pwa/registration';
 import { registerPeriodicSync } from './sync/background-registration';
@@ -10,6 +11,7 @@ import './styles/app.css';
 // Entry: wiring only.
 render(<App />, document.getElementById('app') as HTMLElement);
 registerServiceWorker();
+void armband(); // loads the armband owner after first render; it reconnects a remembered armband
 const lifetime = new AbortController();
 void ensureAccount(lifetime.signal).then(() => {
   startPageSync(lifetime.signal);

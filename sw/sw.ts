@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import { handleBackgroundFetchEvents } from './background-fetch';
 import { handleLifecycle } from './lifecycle';
 import { routeAppShell } from './precache';
 import { handlePushEvents } from './push';
@@ -8,4 +9,5 @@ import { handleSyncEvents } from './sync';
 handleLifecycle();
 routeAppShell();
 handleSyncEvents();
+handleBackgroundFetchEvents();
 handlePushEvents();

@@ -60,4 +60,69 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_push': {
+    async up(db: Kysely<unknown>) {
+      // One Web Push subscription per device; `key_id` names the VAPID key it was made for.
+      await db.schema
+        .createTable('push_subscriptions')
+        .addColumn('device_id', 'text', (c) => c.primaryKey().references('devices.id').onDelete('cascade'))
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('endpoint', 'text', (c) => c.notNull())
+        .addColumn('p256dh', 'text', (c) => c.notNull())
+        .addColumn('auth', 'text', (c) => c.notNull())
+        .addColumn('expiration_time', 'bigint')
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('push_subscriptions_account_idx').on('push_subscriptions').column('account_id').execute();
+      // One row per push attempted, with its final outcome.
+      await db.schema
+        .createTable('push_sends')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('http_status', 'integer')
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('push_sends_device_idx').on('push_sends').columns(['device_id', 'created_at']).execute();
+      await db.schema
+        .createTable('messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('read_at', 'text')
+        .execute();
+      await db.schema.createIndex('messages_account_idx').on('messages').columns(['account_id', 'created_at']).execute();
+      // Per-device push bookkeeping: when the stale-device check last nudged it.
+      await db.schema
+        .createTable('push_state')
+        .addColumn('device_id', 'text', (c) => c.primaryKey().references('devices.id').onDelete('cascade'))
+        .addColumn('stale_sync_at', 'text')
+        .execute();
+    },
+  },
+  '0004_backups': {
+    async up(db: Kysely<unknown>) {
+      // Archive files live in DATA_DIR/backups/<account_id>/<id>.gz; this is their index.
+      await db.schema
+        .createTable('backups')
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('bytes', 'bigint', (c) => c.notNull())
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('backups_pk', ['account_id', 'id'])
+        .execute();
+      await db.schema.createIndex('backups_created_idx').on('backups').columns(['account_id', 'created_at']).execute();
+    },
+  },
 };

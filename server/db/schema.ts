@@ -49,9 +49,77 @@ export interface SyncBatchesTable {
   created_at: string;
 }
 
+/** Stored backup archives (files under DATA_DIR/backups/<account_id>/). */
+export interface BackupsTable {
+  account_id: string;
+  /** Client-chosen for uploads (idempotency key), server-chosen for exports. */
+  id: string;
+  device_id: string;
+  /** `upload` (a device's archive) or `export` (the account's synced data, built on request). */
+  kind: string;
+  bytes: number;
+  /** Hex SHA-256 of the archive file. */
+  sha256: string;
+  created_at: string;
+}
+
+/** A device's Web Push subscription (`PushSubscription.toJSON()`), one per device. */
+export interface PushSubscriptionsTable {
+  device_id: string;
+  account_id: string;
+  endpoint: string;
+  /** base64url, 65-byte P-256 point. */
+  p256dh: string;
+  /** base64url, 16 bytes. */
+  auth: string;
+  /** Epoch ms after which the push service drops it; null: no expiry. */
+  expiration_time: number | null;
+  /** Key id of the VAPID key the device subscribed with. */
+  key_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Outcome of each push the server attempted. */
+export interface PushSendsTable {
+  id: string;
+  account_id: string;
+  device_id: string;
+  /** `refresh`, `sync` or `message`. */
+  type: string;
+  /** `sent`, `removed` (subscription gone), `failed`, `skipped`. */
+  status: string;
+  http_status: number | null;
+  attempts: number;
+  error: string | null;
+  created_at: string;
+  finished_at: string;
+}
+
+/** Messages the server posted to an account (also written as `message` sync documents). */
+export interface MessagesTable {
+  id: string;
+  account_id: string;
+  text: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+/** Per-device push bookkeeping. */
+export interface PushStateTable {
+  device_id: string;
+  /** When the stale-device check last sent this device a `sync` push. */
+  stale_sync_at: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   devices: DevicesTable;
   sync_records: SyncRecordsTable;
   sync_batches: SyncBatchesTable;
+  backups: BackupsTable;
+  push_subscriptions: PushSubscriptionsTable;
+  push_sends: PushSendsTable;
+  messages: MessagesTable;
+  push_state: PushStateTable;
 }

@@ -1,11 +1,12 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import type { TransferRecord } from '../shared/backup';
 import type { RecordingGap, SampleChunk } from '../shared/samples';
 import type { DocRecord } from '../shared/sync/batch-codec';
 import type { AttentionItem, OutboxEntry, SyncLogEntry, SyncMetaRecord } from '../shared/sync/sync-store';
 
 /** The one IndexedDB database of the app; this module is the only owner of its schema. */
 export const DB_NAME = 'steady';
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 
 /** This device's credentials, as the server issued them. */
 export interface DeviceCredentials {
@@ -15,6 +16,17 @@ export interface DeviceCredentials {
   /** Present on the device that created the account or joined with it. */
   syncCode: string | null;
   createdAt: string;
+}
+
+/** A paired armband, remembered so Steady can find and reconnect it after a reload. */
+export interface KnownArmband {
+  /** Web Bluetooth `device.id`: stable per origin, and the `sourceId` of its samples. */
+  id: string;
+  name: string;
+  pairedAt: number;
+  lastConnectedAt: number | null;
+  /** True while it should be recording: reconnect on start, and a closed page leaves a gap. */
+  recording: boolean;
 }
 
 export interface SteadySchema extends DBSchema {
@@ -34,6 +46,11 @@ export interface SteadySchema extends DBSchema {
     key: string;
     value: RecordingGap;
     indexes: { byStart: number };
+  };
+  /** Armbands this browser has paired, by Web Bluetooth `device.id` (src/armband/known-armbands.ts). */
+  armbands: {
+    key: string;
+    value: KnownArmband;
   };
   /** What waits to go up: one entry per record, replaced when the record changes again. */
   outbox: {
@@ -62,6 +79,12 @@ export interface SteadySchema extends DBSchema {
     value: DocRecord & { key: string; updatedAt: number };
     indexes: { byKind: string };
   };
+  /** Backups and restores, with the archive an upload resends until the server has it. */
+  transfers: {
+    key: string;
+    value: TransferRecord<Blob>;
+    indexes: { byCreated: number };
+  };
 }
 
 export type SteadyDb = IDBPDatabase<SteadySchema>;
@@ -79,13 +102,18 @@ export function openSteadyDb(): Promise<SteadyDb> {
         db.createObjectStore('chunks', { keyPath: 'id' }).createIndex('byMinute', 'minuteStart');
         db.createObjectStore('gaps', { keyPath: 'id' }).createIndex('byStart', 'start');
       }
-      // Version 3 is the armband feature's.
+      if (oldVersion < 3) {
+        db.createObjectStore('armbands', { keyPath: 'id' });
+      }
       if (oldVersion < 4) {
         db.createObjectStore('outbox', { keyPath: 'key' });
         db.createObjectStore('syncMeta', { keyPath: 'key' });
         db.createObjectStore('attention', { keyPath: 'batchId' });
         db.createObjectStore('syncLog', { keyPath: 'id', autoIncrement: true }).createIndex('byStart', 'startedAt');
         db.createObjectStore('docs', { keyPath: 'key' }).createIndex('byKind', 'kind');
+      }
+      if (oldVersion < 5) {
+        db.createObjectStore('transfers', { keyPath: 'id' }).createIndex('byCreated', 'createdAt');
       }
     },
     blocked() {
@@ -99,6 +127,11 @@ export function openSteadyDb(): Promise<SteadyDb> {
       opening = null;
       // Only a page can reload itself; a worker just reopens on its next use.
       if ('document' in globalThis) location.reload();
+    },
+    terminated() {
+      // The browser closed the connection itself (site data cleared, storage evicted): without
+      // this, every later use in this context would fail on the dead connection until a restart.
+      opening = null;
     },
   });
   return opening;

@@ -20,13 +20,22 @@ export class IdbSyncStore implements SyncStore {
     return record?.key === 'inflight' ? record.batch : null;
   }
 
-  async takeBatch(maxRecords: number, now: number) {
+  async takeBatch(maxRecords: number, now: number, afterKey: string | null = null) {
     const db = await this.open();
     const tx = db.transaction(['outbox', 'chunks', 'docs'], 'readonly');
+    const outbox = tx.objectStore('outbox');
     const ready: OutboxEntry[] = [];
-    for await (const cursor of tx.objectStore('outbox')) {
-      if (cursor.value.readyAt <= now) ready.push(cursor.value);
-      if (ready.length >= maxRecords) break;
+    // Pages of getAll in key order, not a cursor: one request per page instead of one per entry
+    // (a week offline is 10,000 entries). Entries not ready yet are skipped over.
+    for (let after = afterKey; ready.length < maxRecords; ) {
+      const page: OutboxEntry[] = await outbox.getAll(
+        after === null ? null : IDBKeyRange.lowerBound(after, true),
+        maxRecords - ready.length,
+      );
+      for (const entry of page) if (entry.readyAt <= now) ready.push(entry);
+      const last = page[page.length - 1];
+      if (!last) break;
+      after = last.key;
     }
     if (ready.length === 0) return null;
     const batch: SyncBatch = { header: {}, chunks: [], docs: [] };
@@ -67,13 +76,26 @@ export class IdbSyncStore implements SyncStore {
     await tx.done;
   }
 
-  /** Removes outbox entries a batch carried, unless the record changed (was queued again) since. */
+  /**
+   * Removes outbox entries a batch carried, unless the record changed (was queued again) since.
+   * A batch is a run of neighbouring keys, so its entries are read with one getAll over its key
+   * range and, when nothing else sits in that range, deleted with one request too: thousands of
+   * single gets and deletes took most of a run's time.
+   */
   private async dropEntries(
-    outbox: { get(key: string): Promise<OutboxEntry | undefined>; delete(key: string): Promise<void> },
+    outbox: { getAll(query: IDBKeyRange): Promise<OutboxEntry[]>; delete(key: string | IDBKeyRange): Promise<void> },
     entries: InflightBatch['entries'],
   ): Promise<void> {
-    const current = await Promise.all(entries.map((e) => outbox.get(e.key)));
-    await Promise.all(entries.map((e, i) => (current[i]?.queuedAt === e.queuedAt ? outbox.delete(e.key) : undefined)));
+    const sent = new Map(entries.map((e) => [e.key, e.queuedAt]));
+    const keys = [...sent.keys()].sort(); // code-unit order, as IndexedDB orders string keys
+    const first = keys[0];
+    const last = keys[keys.length - 1];
+    if (first === undefined || last === undefined) return;
+    const range = IDBKeyRange.bound(first, last);
+    const current = await outbox.getAll(range);
+    const unchanged = current.filter((entry) => sent.get(entry.key) === entry.queuedAt);
+    if (unchanged.length === current.length) await outbox.delete(range);
+    else await Promise.all(unchanged.map((entry) => outbox.delete(entry.key)));
   }
 
   async outboxSize(): Promise<number> {

@@ -25,9 +25,13 @@ export function registerServiceWorker(): void {
   workbox.addEventListener('activated', () => {
     workerState.value = { kind: 'active' };
   });
-  workbox.addEventListener('controlling', (event) => {
-    // The worker we asked to take over now controls the page: reload into the new version.
-    if (event.isUpdate) window.location.reload();
+  // Workbox's `isUpdate` is false for the whole visit that installed the first worker, so an
+  // update accepted later in that visit would never reload: track the controller ourselves.
+  let controlled = Boolean(navigator.serviceWorker.controller);
+  workbox.addEventListener('controlling', () => {
+    // A newer worker replaced the one this page ran under: reload into the new version.
+    if (controlled) window.location.reload();
+    controlled = true;
   });
   // `ready` resolves once a worker is active, whether it was installed now or on an earlier visit.
   void navigator.serviceWorker.ready.then(() => {

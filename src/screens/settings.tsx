@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { account, defaultDeviceName, describe, joinAccount } from '../account/account';
 import { api } from '../api/api';
+import { ArmbandCapabilitiesCard } from '../armband/ui/capabilities-card';
+import { TransfersSection } from '../backup/transfers-section';
 import { workerState } from '../pwa/registration';
 import type { DeviceInfo, ListDevicesResponse } from '../shared/api';
 import { normaliseSyncCode } from '../shared/api';
@@ -15,6 +17,8 @@ export function SettingsScreen() {
       <SyncCodeCard />
       <DevicesCard />
       <JoinCard />
+      <ArmbandCapabilitiesCard />
+      <TransfersSection />
       <AboutCard />
     </>
   );

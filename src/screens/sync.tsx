@@ -1,4 +1,5 @@
 import { account } from '../account/account';
+import { TransfersSection } from '../backup/transfers-section';
 import { retryAttentionItem } from '../db/sync-store';
 import type { SyncLogEntry } from '../shared/sync/sync-store';
 import { backgroundState } from '../sync/background-registration';
@@ -12,6 +13,7 @@ const TRIGGERS: Record<SyncLogEntry['trigger'], string> = {
   push: 'Woken by the server',
   page: 'App opened or came back',
   manual: 'You tapped Sync now',
+  backgroundfetch: 'Backup or restore (in the background)',
 };
 
 const OUTCOMES: Record<SyncLogEntry['outcome'], string> = {
@@ -22,6 +24,7 @@ const OUTCOMES: Record<SyncLogEntry['outcome'], string> = {
   'needs-attention': 'Some data needs attention',
   error: 'Failed',
   'not-signed-in': 'No account yet',
+  cancelled: 'Cancelled',
 };
 
 function formatBytes(bytes: number): string {
@@ -122,6 +125,8 @@ export function SyncScreen() {
         </ul>
       </section>
 
+      <TransfersSection actions={false} />
+
       <section class="card" aria-labelledby="sync-log">
         <h2 id="sync-log" class="card-title">
           Background log
@@ -138,6 +143,11 @@ export function SyncScreen() {
                     {when(entry.startedAt)} · {(entry.durationMs / 1000).toFixed(1)} s · ↑ {entry.upRecords} ({formatBytes(entry.upBytes)})
                     · ↓ {entry.downRecords} ({formatBytes(entry.downBytes)})
                   </div>
+                  {entry.transfer && (
+                    <div class="small muted">
+                      {entry.transfer.direction === 'upload' ? 'Backup' : 'Download'}: backgroundfetch{entry.transfer.event}
+                    </div>
+                  )}
                   {entry.error && <div class="small error">{entry.error}</div>}
                   {entry.lastChance && <div class="small muted">The browser gave up retrying; the next sync carries on.</div>}
                 </div>

@@ -66,3 +66,31 @@ export function normaliseSyncCode(input: string): string {
   const compact = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   return compact.length === 12 ? `${compact.slice(0, 4)}-${compact.slice(4, 8)}-${compact.slice(8)}` : compact;
 }
+
+/** `GET /api/push/key`: the VAPID public key to subscribe with (`applicationServerKey`). */
+export interface PushKeyResponse {
+  /** base64url of the 65-byte P-256 point. */
+  publicKey: string;
+  /** Changes when the key does; a subscription made under another key id must be renewed. */
+  keyId: string;
+}
+
+/** `PUT /api/push/subscription` body: what `PushSubscription.toJSON()` gives, plus optionally the key id subscribed with. */
+export interface PushSubscriptionRequest {
+  endpoint: string;
+  expirationTime?: number | null;
+  keys: { p256dh: string; auth: string };
+  /** The `keyId` of `GET /api/push/key` the device subscribed with; a mismatch is a 409. */
+  keyId?: string;
+}
+
+/**
+ * `GET`/`PUT /api/push/subscription` (PUT: 201 when new, 200 when replaced). `stale`: the
+ * subscription was made for another VAPID key or has expired; subscribe again and PUT it.
+ */
+export interface PushSubscriptionStateResponse {
+  status: 'none' | 'current' | 'stale';
+  /** The server's current VAPID key id. */
+  keyId: string;
+  subscription: { endpoint: string; expirationTime: number | null; keyId: string; updatedAt: string } | null;
+}

@@ -21,7 +21,8 @@ export async function readSyncOverview(limit = 50): Promise<SyncOverview> {
   let lastSuccess: SyncLogEntry | null = null;
   for (let cursor = await tx.objectStore('syncLog').openCursor(null, 'prev'); cursor; cursor = await cursor.continue()) {
     if (log.length < limit) log.push(cursor.value);
-    if (!lastSuccess && SUCCESS.includes(cursor.value.outcome)) lastSuccess = cursor.value;
+    // Background Fetch transfers share the log but are not syncs.
+    if (!lastSuccess && cursor.value.trigger !== 'backgroundfetch' && SUCCESS.includes(cursor.value.outcome)) lastSuccess = cursor.value;
     if (log.length >= limit && lastSuccess) break;
   }
   const [outboxSize, attention] = await Promise.all([tx.objectStore('outbox').count(), tx.objectStore('attention').getAll()]);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, type CDPSession, chromium, type Page, type Response } from 'playwright-core';
 
 /** Where Chromium is; `npm test` fails with this message rather than skip browser tests. */
 export function chromiumPath(): string {
@@ -89,13 +89,57 @@ export async function grantAllPermissions(browserCdp: CDPSession, origin: string
   });
 }
 
-/** Waits until a service worker controls the page. */
-export async function waitForController(page: Page): Promise<void> {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (navigator.serviceWorker.controller) return;
-    await new Promise<void>((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true }));
+/** Waits until a service worker controls the page; fails after `timeoutMs` saying so. */
+export async function waitForController(page: Page, timeoutMs = 15_000): Promise<void> {
+  await page.evaluate(async (timeout) => {
+    const controlled = (async () => {
+      await navigator.serviceWorker.ready;
+      if (navigator.serviceWorker.controller) return;
+      await new Promise<void>((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true }));
+    })();
+    const expired = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no service worker controls ${location.href} after ${timeout} ms`)), timeout),
+    );
+    await Promise.race([controlled, expired]);
+  }, timeoutMs);
+}
+
+/** The page's view of its registration: the state of each worker slot (null when empty). */
+export interface RegistrationSnapshot {
+  controller: ServiceWorkerState | null;
+  active: ServiceWorkerState | null;
+  waiting: ServiceWorkerState | null;
+  installing: ServiceWorkerState | null;
+}
+
+/** Reads the registration's worker slots from the page. */
+export async function registrationSnapshot(page: Page): Promise<RegistrationSnapshot> {
+  return page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.getRegistration();
+    return {
+      controller: navigator.serviceWorker.controller?.state ?? null,
+      active: registration?.active?.state ?? null,
+      waiting: registration?.waiting?.state ?? null,
+      installing: registration?.installing?.state ?? null,
+    };
   });
+}
+
+/** One response the page received, and whether its service worker answered it. */
+export interface SeenResponse {
+  url: string;
+  status: number;
+  fromServiceWorker: boolean;
+}
+
+/** Records every response the page receives until `stop()`; the array fills as they arrive. */
+export function recordResponses(page: Page): { responses: SeenResponse[]; stop(): void } {
+  const responses: SeenResponse[] = [];
+  const onResponse = (response: Response) => {
+    responses.push({ url: response.url(), status: response.status(), fromServiceWorker: response.fromServiceWorker() });
+  };
+  page.on('response', onResponse);
+  return { responses, stop: () => page.off('response', onResponse) };
 }
 
 /** The registration id of the app's service worker, for ServiceWorker.dispatch* commands. */

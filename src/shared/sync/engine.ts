@@ -87,39 +87,46 @@ function classify(error: unknown): { outcome: SyncLogEntry['outcome']; message: 
   return { outcome: 'error', message: error instanceof Error ? error.message : String(error) };
 }
 
-/** Uploads until the outbox has nothing ready. Returns true when some batch was parked. */
+/**
+ * Uploads until the outbox has nothing ready. Returns true when some batch was parked.
+ * While one batch is on the wire, the next is read, encoded and compressed from the records
+ * after it, so reading IndexedDB and waiting for the server overlap (a week offline is five
+ * batches); it becomes the batch in flight only once the one before is acknowledged.
+ */
 async function pushOutbox(options: SyncRunOptions, entry: SyncLogEntry, now: () => number): Promise<boolean> {
   const { store } = options;
   let parked = false;
+  let inflight = await store.getInflight();
+  let next: Promise<InflightBatch | null> | null = null;
   for (;;) {
     options.signal?.throwIfAborted();
-    let inflight = await store.getInflight();
     if (!inflight) {
-      const taken = await store.takeBatch(options.maxRecordsPerBatch ?? 2_000, now());
-      if (!taken) return parked;
-      const body = await options.compress(encodeBatch(taken.batch));
-      inflight = {
-        batchId: options.newBatchId(),
-        body,
-        entries: taken.entries,
-        records: taken.batch.chunks.length + taken.batch.docs.length,
-        createdAt: now(),
-      };
+      // What was built during the last upload; else a fresh look at the whole outbox, which also
+      // finds records queued meanwhile under keys before the last batch's.
+      inflight = (await next) ?? (await buildBatch(options, now, null));
+      next = null;
+      if (!inflight) return parked;
       // Saved before it is sent: if the answer is lost, the same bytes go again under the same id.
       await store.saveInflight(inflight);
     }
+    const sending = inflight;
+    inflight = null;
+    const answer = upload(options, sending);
+    next = buildBatch(options, now, lastKey(sending));
+    // Dropped unused when this upload fails; its own failure then does not matter.
+    next.catch(() => undefined);
     try {
-      const response = await upload(options, inflight);
-      await store.acknowledge(inflight, response);
-      entry.upRecords += inflight.records;
-      entry.upBytes += inflight.body.byteLength;
+      const response = await answer;
+      await store.acknowledge(sending, response);
+      entry.upRecords += sending.records;
+      entry.upBytes += sending.body.byteLength;
     } catch (error) {
       if (!(error instanceof ApiRequestError) || error.retryable || error.status === 401 || error.status === 403) throw error;
       // The server will refuse this batch again whatever we do: keep it for the user, go on.
-      await store.park(inflight, {
-        batchId: inflight.batchId,
-        keys: inflight.entries.map((e) => e.key),
-        records: inflight.records,
+      await store.park(sending, {
+        batchId: sending.batchId,
+        keys: sending.entries.map((e) => e.key),
+        records: sending.records,
         status: error.status,
         code: error.code,
         reason: error.message,
@@ -130,6 +137,24 @@ async function pushOutbox(options: SyncRunOptions, entry: SyncLogEntry, now: () 
   }
 }
 
+/** Takes the next ready records (after the key `after`, when given) and encodes them; null when none. */
+async function buildBatch(options: SyncRunOptions, now: () => number, after: string | null): Promise<InflightBatch | null> {
+  const taken = await options.store.takeBatch(options.maxRecordsPerBatch ?? 2_000, now(), after);
+  if (!taken) return null;
+  return {
+    batchId: options.newBatchId(),
+    body: await options.compress(encodeBatch(taken.batch)),
+    entries: taken.entries,
+    records: taken.batch.chunks.length + taken.batch.docs.length,
+    createdAt: now(),
+  };
+}
+
+/** The greatest outbox key a batch carries (keys compare by code unit, as in IndexedDB). */
+function lastKey(batch: InflightBatch): string {
+  return batch.entries.map((e) => e.key).sort().at(-1) ?? '';
+}
+
 async function upload(options: SyncRunOptions, batch: InflightBatch): Promise<UploadBatchResponse> {
   const response = await request(options.fetch, `${options.baseUrl}/api/sync/batches/${batch.batchId}`, {
     method: 'PUT',
@@ -137,7 +162,21 @@ async function upload(options: SyncRunOptions, batch: InflightBatch): Promise<Up
     body: batch.body,
     signal: options.signal,
   });
-  return (await response.json()) as UploadBatchResponse;
+  return (await answerBody(() => response.json())) as UploadBatchResponse;
+}
+
+/**
+ * Reads an answer's body. A connection cut after the status arrived (the server committed, the
+ * rest was lost) is a network failure like any other: the run stops as offline and the batch
+ * stays in flight, rather than ending as an unexplained error.
+ */
+async function answerBody<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof Error && error.name === 'AbortError') throw error;
+    throw new NetworkError(`the answer was cut off (${String(error)})`, { cause: error });
+  }
 }
 
 async function pullChanges(options: SyncRunOptions, entry: SyncLogEntry): Promise<void> {
@@ -149,7 +188,7 @@ async function pullChanges(options: SyncRunOptions, entry: SyncLogEntry): Promis
       headers: { authorization: `Bearer ${options.token}`, accept: SYNC_MEDIA_TYPE },
       signal: options.signal,
     });
-    const compressed = new Uint8Array(await response.arrayBuffer());
+    const compressed = new Uint8Array(await answerBody(() => response.arrayBuffer()));
     const page = decodeBatch(await options.decompress(compressed));
     const header = page.header as Partial<PullHeader>;
     if (typeof header.cursor !== 'string') throw new Error('pull page without a cursor');

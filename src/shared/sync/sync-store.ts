@@ -2,7 +2,7 @@ import type { SyncBatch } from './batch-codec';
 import type { UploadBatchResponse } from './protocol';
 
 /** What started a sync run; shown in the background log. */
-export type SyncTrigger = 'periodicsync' | 'sync' | 'push' | 'page' | 'manual';
+export type SyncTrigger = 'periodicsync' | 'sync' | 'push' | 'page' | 'manual' | 'backgroundfetch';
 
 /** A record waiting to go up. `queuedAt` changes whenever the record changes again. */
 export interface OutboxEntry {
@@ -44,7 +44,7 @@ export type SyncMetaRecord =
   /** Ids of the latest pushes handled, so a redelivered push does nothing twice. */
   | { key: 'pushIds'; ids: string[] };
 
-export type SyncOutcome = 'ok' | 'nothing-to-do' | 'offline' | 'retry-later' | 'needs-attention' | 'error' | 'not-signed-in';
+export type SyncOutcome = 'ok' | 'nothing-to-do' | 'offline' | 'retry-later' | 'needs-attention' | 'error' | 'not-signed-in' | 'cancelled';
 
 /** One run, as the background log keeps it. */
 export interface SyncLogEntry {
@@ -62,13 +62,23 @@ export interface SyncLogEntry {
   pulled?: { chunks: number; docs: Partial<Record<string, number>> };
   /** The browser's last try for this `sync` event: it gives up, the next trigger carries on. */
   lastChance?: boolean;
+  /** For `backgroundfetch` entries: which transfer, and which event of it (`backgroundfetch${event}`). */
+  transfer?: { id: string; direction: 'upload' | 'download'; event: 'success' | 'fail' | 'abort' | 'click' };
 }
 
 /** The storage a sync run needs. IndexedDB in the app (src/db/sync-store.ts); memory in unit tests. */
 export interface SyncStore {
   getInflight(): Promise<InflightBatch | null>;
-  /** Up to `maxRecords` outbox records that are ready at `now`, with their content, or null. */
-  takeBatch(maxRecords: number, now: number): Promise<{ batch: SyncBatch; entries: InflightBatch['entries'] } | null>;
+  /**
+   * Up to `maxRecords` outbox records that are ready at `now`, in key order, with their content,
+   * or null. With `after`, only records whose key sorts after it (the next batch, built while
+   * the one ending at `after` is still on the wire).
+   */
+  takeBatch(
+    maxRecords: number,
+    now: number,
+    after?: string | null,
+  ): Promise<{ batch: SyncBatch; entries: InflightBatch['entries'] } | null>;
   saveInflight(batch: InflightBatch): Promise<void>;
   /** The server stored it: drop the inflight batch and the outbox entries it carried (unless changed since). */
   acknowledge(batch: InflightBatch, response: UploadBatchResponse): Promise<void>;

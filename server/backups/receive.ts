@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ApiError } from '../errors';
+
+/** What arrived: its size and SHA-256 (hex). */
+export interface Received {
+  bytes: number;
+  sha256: string;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+/**
+ * Streams a request body into `target`, hashing and counting as it goes: memory stays at one
+ * socket buffer whatever the size. Past `limit` bytes it stops reading and fails with 413;
+ * a body that is not gzip fails with 400; a dropped connection fails too, and so does `signal`
+ * (with its reason). On any failure the file is removed. The request itself is never destroyed, so the error can still be answered.
+ */
+export function receiveArchive(source: IncomingMessage, target: string, limit: number, signal?: AbortSignal): Promise<Received> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    let settled = false;
+    const file = fs.createWriteStream(target, { flags: 'wx' });
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        const start = bytes;
+        bytes += chunk.length;
+        if (bytes > limit) return callback(new ApiError(413, 'BACKUP_TOO_LARGE', `archive is larger than ${limit} bytes`));
+        for (let i = start; i < Math.min(bytes, GZIP_MAGIC.length); i++) {
+          if (chunk[i - start] !== GZIP_MAGIC[i]) return callback(new ApiError(400, 'NOT_AN_ARCHIVE', 'body is not a gzip archive'));
+        }
+        hash.update(chunk);
+        callback(null, chunk);
+      },
+    });
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      source.unpipe(meter);
+      meter.destroy();
+      file.destroy();
+      fs.rm(target, { force: true }, () => reject(error));
+    };
+    signal?.addEventListener('abort', () => fail(signal.reason), { once: true });
+    source.on('error', fail);
+    source.on('close', () => {
+      if (!source.complete) fail(new ApiError(400, 'UPLOAD_INTERRUPTED', `connection closed after ${bytes} bytes`));
+    });
+    meter.on('error', fail);
+    file.on('error', fail);
+    file.on('finish', () => {
+      if (settled) return;
+      settled = true;
+      if (bytes === 0) return fs.rm(target, { force: true }, () => reject(new ApiError(400, 'NOT_AN_ARCHIVE', 'body is empty')));
+      resolve({ bytes, sha256: hash.digest('hex') });
+    });
+    source.pipe(meter).pipe(file);
+  });
+}
+
+/** SHA-256 (hex) and size of a file, read as a stream. */
+export async function hashFile(file: string): Promise<Received> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  await pipeline(fs.createReadStream(file), async (chunks: AsyncIterable<Buffer>) => {
+    for await (const chunk of chunks) {
+      bytes += chunk.length;
+      hash.update(chunk);
+    }
+  });
+  return { bytes, sha256: hash.digest('hex') };
+}

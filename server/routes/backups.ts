@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  BACKUP_ID_HEADER,
+  BACKUP_ID_PATTERN,
+  BACKUP_MEDIA_TYPE,
+  type BackupInfo,
+  type ListBackupsResponse,
+  SHA256_HEADER,
+  SHA256_PATTERN,
+  TUS_ENDPOINT,
+} from '../../src/shared/backup';
+import { deviceOf, requireDevice } from '../auth/authenticate';
+import { cleanUpBackups, scheduleCleanup } from '../backups/cleanup';
+import { exportArchive } from '../backups/export';
+import { parseRange } from '../backups/range';
+import { hashFile, receiveArchive } from '../backups/receive';
+import { BackupFiles } from '../backups/store';
+import { bindDevice, createTusServer, uploadOwner } from '../backups/tus';
+import type { Config } from '../config';
+import type { OpenDatabase } from '../db/open';
+import { ApiError, notFound } from '../errors';
+
+export interface BackupRouteOptions {
+  database: OpenDatabase;
+  config: Pick<Config, 'dataDir' | 'backupMaxBytes' | 'backupExpiryMs' | 'backupCleanupIntervalMs'>;
+}
+
+const idParams = { type: 'object', properties: { id: { type: 'string', pattern: BACKUP_ID_PATTERN } } } as const;
+
+/** Backups (src/shared/backup.ts): direct and tus uploads, listing, exports, ranged downloads. All account-scoped. */
+export async function backupRoutes(app: FastifyInstance, { database, config }: BackupRouteOptions) {
+  const files = new BackupFiles(config.dataDir, database.db);
+  const tus = createTusServer(files, config.backupMaxBytes);
+  const authenticated = requireDevice(database.db);
+  /** Direct uploads being received, by `${accountId}/${backupId}`. */
+  const inflight = new Map<string, AbortController>();
+
+  // Bodies of archives and tus PATCHes are streamed by the handlers: leave them unread here.
+  // ('*' too, so that a wrong media type reaches the handler, which names the right one.)
+  const leaveUnread = (_request: FastifyRequest, _payload: unknown, done: (error: null) => void) => done(null);
+  app.addContentTypeParser([BACKUP_MEDIA_TYPE, 'application/offset+octet-stream'], leaveUnread);
+  app.addContentTypeParser('*', leaveUnread);
+
+  const lifetime = new AbortController();
+  app.addHook('onReady', async () => {
+    const cleanUp = () => cleanUpBackups(files, tus, config.backupExpiryMs);
+    scheduleCleanup(cleanUp, config.backupCleanupIntervalMs, lifetime.signal, (error) =>
+      app.log.error({ err: error }, 'backup cleanup failed'),
+    );
+  });
+  app.addHook('onClose', async () => lifetime.abort());
+
+  app.post('/api/backups', { preHandler: authenticated }, async (request, reply) => {
+    const me = deviceOf(request);
+    if (request.headers['content-type']?.split(';')[0]?.trim() !== BACKUP_MEDIA_TYPE) {
+      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the archive as ${BACKUP_MEDIA_TYPE}`);
+    }
+    const sha256 = header(request, SHA256_HEADER, SHA256_PATTERN, '64 lower-case hex digits');
+    const id = header(request, BACKUP_ID_HEADER, BACKUP_ID_PATTERN, 'a UUID');
+    const declared = Number(request.headers['content-length'] ?? Number.NaN);
+    if (declared > config.backupMaxBytes) {
+      // Refused before reading: close the connection rather than drain what the client is still sending.
+      reply.header('connection', 'close');
+      throw new ApiError(413, 'BACKUP_TOO_LARGE', `archive is ${declared} bytes; this server accepts at most ${config.backupMaxBytes}`);
+    }
+    const existing = await files.find(me.accountId, id);
+    if (existing) {
+      reply.header('connection', 'close');
+      if (existing.sha256 !== sha256) throw new ApiError(409, 'BACKUP_ID_REUSED', `backup ${id} is already stored with different content`);
+      return existing; // a retry of an upload that did arrive
+    }
+    const temp = await files.tempPath(me.accountId);
+    let received: Awaited<ReturnType<typeof receiveArchive>>;
+    const key = `${me.accountId}/${id}`;
+    const cancel = new AbortController();
+    inflight.set(key, cancel);
+    try {
+      received = await receiveArchive(request.raw, temp, config.backupMaxBytes, cancel.signal);
+    } catch (error) {
+      reply.header('connection', 'close');
+      throw error;
+    } finally {
+      inflight.delete(key);
+    }
+    if (received.sha256 !== sha256) {
+      await fs.promises.rm(temp, { force: true });
+      throw new ApiError(422, 'CHECKSUM_MISMATCH', `archive SHA-256 is ${received.sha256}, ${SHA256_HEADER} said ${sha256}`);
+    }
+    const { info, fresh } = await files.commit(temp, { accountId: me.accountId, deviceId: me.deviceId, id, kind: 'upload', ...received });
+    reply.code(fresh ? 201 : 200);
+    return info;
+  });
+
+  // Cancelling a Background Fetch upload: the client cannot safely abort it (see TransferRecord.cancelRequested),
+  // so the server stops reading and answers the upload 409 with `Connection: close`. An answer, not a
+  // cut connection: Chromium resends a request body on a reset connection, but not after an answer.
+  app.delete<{ Params: { id: string } }>(
+    '/api/backups/:id/upload',
+    { preHandler: authenticated, schema: { params: idParams } },
+    async (request, reply) => {
+      const me = deviceOf(request);
+      const upload = inflight.get(`${me.accountId}/${request.params.id}`);
+      if (!upload) throw notFound('upload in progress');
+      upload.abort(new ApiError(409, 'UPLOAD_CANCELLED', 'the upload was cancelled from another request'));
+      reply.code(204);
+    },
+  );
+
+  app.get('/api/backups', { preHandler: authenticated }, async (request): Promise<ListBackupsResponse> => {
+    const me = deviceOf(request);
+    return { backups: await files.list(me.accountId), maxBytes: config.backupMaxBytes };
+  });
+
+  app.get('/api/backups/export', { preHandler: authenticated }, async (request, reply) => {
+    const me = deviceOf(request);
+    reply
+      .header('content-type', BACKUP_MEDIA_TYPE)
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `attachment; filename="steady-history-${today()}.ndjson.gz"`);
+    return reply.send(exportArchive(database.db, me.accountId, me.deviceId));
+  });
+
+  app.post('/api/backups/export', { preHandler: authenticated }, async (request, reply): Promise<BackupInfo> => {
+    const me = deviceOf(request);
+    const temp = await files.tempPath(me.accountId);
+    try {
+      await pipeline(exportArchive(database.db, me.accountId, me.deviceId), fs.createWriteStream(temp, { flags: 'wx' }));
+      const { bytes, sha256 } = await hashFile(temp);
+      const { info } = await files.commit(temp, {
+        accountId: me.accountId,
+        deviceId: me.deviceId,
+        id: randomUUID(),
+        kind: 'export',
+        bytes,
+        sha256,
+      });
+      reply.code(201);
+      return info;
+    } finally {
+      await fs.promises.rm(temp, { force: true });
+    }
+  });
+
+  app.get<{ Params: { id: string } }>(
+    '/api/backups/:id',
+    { preHandler: authenticated, schema: { params: idParams } },
+    async (request, reply) => {
+      const me = deviceOf(request);
+      // Scoped by account: another account's backup is indistinguishable from a missing one.
+      const backup = await files.find(me.accountId, request.params.id);
+      if (!backup) throw notFound('backup');
+      return sendArchive(request, reply, files.archivePath(me.accountId, backup.id), backup);
+    },
+  );
+
+  // tus: Fastify authenticates and scopes by account, then hands the raw request to @tus/server.
+  const tusHandler = async (request: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply) => {
+    const me = deviceOf(request);
+    const id = request.params.id;
+    if (id) {
+      const owner = await uploadOwner(tus, id);
+      if (owner !== null && owner !== me.accountId) throw notFound('upload');
+    }
+    bindDevice(request.raw, me);
+    reply.hijack();
+    await tus.handle(request.raw, reply.raw);
+  };
+  const tusMethods = ['POST', 'HEAD', 'PATCH', 'DELETE'] as const;
+  app.route({ method: [...tusMethods], url: TUS_ENDPOINT, preHandler: authenticated, handler: tusHandler });
+  app.route({ method: [...tusMethods], url: `${TUS_ENDPOINT}/:id`, preHandler: authenticated, handler: tusHandler });
+  app.route({
+    method: 'OPTIONS',
+    url: `${TUS_ENDPOINT}*`,
+    handler: async (request, reply) => {
+      reply.hijack();
+      await tus.handle(request.raw, reply.raw);
+    },
+  });
+}
+
+/** The stored archive, whole or the one byte range asked for (If-Range with its ETag). */
+function sendArchive(request: FastifyRequest, reply: FastifyReply, file: string, backup: BackupInfo) {
+  const etag = `"${backup.sha256}"`;
+  const ifRange = request.headers['if-range'];
+  const range = ifRange && ifRange !== etag ? 'whole' : parseRange(request.headers.range, backup.bytes);
+  reply
+    .header('content-type', BACKUP_MEDIA_TYPE)
+    .header('accept-ranges', 'bytes')
+    .header('etag', etag)
+    .header('cache-control', 'no-store')
+    .header('content-disposition', `attachment; filename="steady-${backup.kind}-${backup.createdAt.slice(0, 10)}.ndjson.gz"`);
+  if (range === 'unsatisfiable') {
+    reply.code(416).header('content-range', `bytes */${backup.bytes}`);
+    throw new ApiError(416, 'RANGE_NOT_SATISFIABLE', `the archive has ${backup.bytes} bytes`);
+  }
+  if (range === 'whole') {
+    reply.header('content-length', backup.bytes);
+    return reply.send(fs.createReadStream(file));
+  }
+  reply
+    .code(206)
+    .header('content-range', `bytes ${range.start}-${range.end}/${backup.bytes}`)
+    .header('content-length', range.end - range.start + 1);
+  return reply.send(fs.createReadStream(file, { start: range.start, end: range.end }));
+}
+
+function header(request: FastifyRequest, name: string, pattern: string, what: string): string {
+  const value = request.headers[name];
+  if (typeof value !== 'string' || !new RegExp(pattern).test(value))
+    throw new ApiError(400, 'VALIDATION', `headers/${name} must be ${what}`);
+  return value;
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
