@@ -161,7 +161,9 @@ async function onClick(event: BackgroundFetchEvent): Promise<void> {
 async function failureDetail(registration: BackgroundFetchRegistration): Promise<string> {
   const [record] = await registration.matchAll().catch(() => []);
   const response = await record?.responseReady.catch(() => null);
-  if (!response || response.ok) return registration.failureReason || 'failed';
+  // Chromium reports a connection lost mid-upload as `bad-status` with a status-0 response.
+  if (!response || response.status === 0) return `${registration.failureReason || 'failed'}: no answer from the server`;
+  if (response.ok) return registration.failureReason || 'failed';
   const body = (await response.json().catch(() => null)) as { message?: string } | null;
   return `${registration.failureReason}: HTTP ${response.status}${body?.message ? ` ${body.message}` : ''}`;
 }

@@ -1,6 +1,7 @@
 import type { IDBPObjectStore } from 'idb';
 import type { SteadyDb, SteadySchema } from '../db/schema';
-import { appendToChunk, emptyChunk, type RecordingGap, type SampleChunk } from '../shared/samples';
+import { outboxEntry } from '../db/sync-store';
+import { appendToChunk, emptyChunk, MINUTE_MS, type RecordingGap, type SampleChunk } from '../shared/samples';
 import type { ChunkBatch } from './chunk-batches';
 
 /** Which chunk a write touched: enough for sync to queue it (`readyAt` = minuteStart + 1 min). */
@@ -23,7 +24,10 @@ export async function writeChunkBatches(
   gaps: readonly RecordingGap[] = [],
 ): Promise<ChunkRef[]> {
   if (batches.length === 0 && gaps.length === 0) return [];
-  const tx = db.transaction(gaps.length > 0 ? ['chunks', 'gaps'] : ['chunks'], 'readwrite');
+  // The outbox entry goes in the same transaction as the samples: nothing stored can miss sync.
+  const tx = db.transaction(['chunks', 'gaps', 'outbox'], 'readwrite');
+  const outbox = tx.objectStore('outbox');
+  const now = Date.now();
   const chunks = tx.objectStore('chunks');
   const stored = await storedChunks(chunks, batches);
   const writes: Promise<unknown>[] = [];
@@ -34,6 +38,7 @@ export async function writeChunkBatches(
     };
     appendToChunk(chunk, batch.samples);
     writes.push(chunks.put(withSmallIntegers(chunk)));
+    writes.push(outbox.put(outboxEntry('chunk', batch.id, now, batch.minuteStart + MINUTE_MS)));
   });
   if (gaps.length > 0) {
     const store = tx.objectStore('gaps');
@@ -43,7 +48,7 @@ export async function writeChunkBatches(
   return batches.map(({ id, sourceId, demo, minuteStart }) => ({ id, sourceId, demo, minuteStart }));
 }
 
-type ChunkStore = IDBPObjectStore<SteadySchema, ('chunks' | 'gaps')[], 'chunks', 'readwrite'>;
+type ChunkStore = IDBPObjectStore<SteadySchema, ('chunks' | 'gaps' | 'outbox')[], 'chunks', 'readwrite'>;
 
 /**
  * The stored versions of the batches' chunks. One `getAll` over each source's id range
