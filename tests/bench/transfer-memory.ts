@@ -5,13 +5,12 @@
  *
  * Runs a backup (pack in the worker, upload with Background Fetch) and a restore (the server
  * streams the account's export, the service worker imports it) at `chunks` minutes of data and
- * at `factor` times that, sampling every 100 ms: the JS heap of the page, the backup worker and
- * the service worker (CDP Runtime.getHeapUsage on each target, after a forced GC for the
- * baseline), the RSS of Chromium's renderer and browser processes, and the server's heap and
- * RSS (it runs in this process, run with --expose-gc so that its heap is measured after a GC).
- * Prints peak minus baseline for each (for the backup worker,
- * which starts with the run, its peak). Durations include the sampling, which runs `ps` on the
- * server's event loop: they are slower than without it.
+ * at `factor` times that, each size in a fresh process, browser and server. Every 500 ms it
+ * forces a GC and reads the JS heap of the page, the backup worker and the service worker (CDP
+ * Runtime.getHeapUsage on each target), the RSS of Chromium's renderer and browser processes,
+ * and the server's heap and RSS (the server runs in this process: hence --expose-gc). Prints
+ * peak minus baseline for each; for the backup worker, which starts with the run, its peak.
+ * Durations include the sampling (forced GCs, `ps`), so they are slower than without it.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,9 +35,8 @@ interface Sample {
   sw: number | null;
   renderers: number;
   browser: number;
-  /** null between the samples that run a GC first. */
-  serverHeap: number | null;
-  serverRss: number | null;
+  serverHeap: number;
+  serverRss: number;
 }
 
 /** Runtime.getHeapUsage on worker and service-worker targets, through the browser session. */
@@ -105,26 +103,26 @@ function chromiumRss(profileDir: string): { renderers: number; browser: number }
   return { renderers, browser: root.rss };
 }
 
-let samples = 0;
-
-async function sample(browser: TestBrowser, heaps: TargetHeaps, collect = false): Promise<Sample> {
-  if (collect) await browser.cdp.send('HeapProfiler.collectGarbage');
+/**
+ * One sample, after a full GC in every isolate measured (the page, the backup worker, the
+ * service worker, and this process, which runs the server): what is retained, not the garbage
+ * an idle V8 lets pile up between collections.
+ */
+async function sample(browser: TestBrowser, heaps: TargetHeaps): Promise<Sample> {
+  await browser.cdp.send('HeapProfiler.collectGarbage');
   const [page, worker, sw] = await Promise.all([
     browser.cdp.send('Runtime.getHeapUsage').then((h) => h.usedSize),
-    heaps.usedHeap('worker', 'backup-worker', collect),
-    heaps.usedHeap('service_worker', 'sw.js', collect),
+    heaps.usedHeap('worker', 'backup-worker', true),
+    heaps.usedHeap('service_worker', 'sw.js', true),
   ]);
-  // The server's figures are what it retains, so they are read only right after a full GC (every
-  // 5th sample: it is not free); in between, V8 lets garbage pile up and would report it as heap.
-  const collected = collect || samples++ % 5 === 0;
-  if (collected) globalThis.gc?.();
-  const memory = collected ? process.memoryUsage() : null;
-  return { page, worker, sw, ...chromiumRss(browser.profileDir), serverHeap: memory?.heapUsed ?? null, serverRss: memory?.rss ?? null };
+  globalThis.gc?.();
+  const memory = process.memoryUsage();
+  return { page, worker, sw, ...chromiumRss(browser.profileDir), serverHeap: memory.heapUsed, serverRss: memory.rss };
 }
 
-/** Samples every 100 ms while `work` runs; answers the baseline and the peak of each figure. */
+/** Samples every 500 ms while `work` runs; answers the baseline and the peak of each figure. */
 async function measure(browser: TestBrowser, heaps: TargetHeaps, work: () => Promise<unknown>) {
-  const baseline = await sample(browser, heaps, true);
+  const baseline = await sample(browser, heaps);
   const peak: Sample = { ...baseline };
   let running = true;
   const sampler = (async () => {
@@ -136,7 +134,7 @@ async function measure(browser: TestBrowser, heaps: TargetHeaps, work: () => Pro
           if (value !== null && (peak[key] === null || value > (peak[key] ?? 0))) peak[key] = value;
         }
       }
-      await sleep(100);
+      await sleep(500);
     }
   })();
   const started = Date.now();

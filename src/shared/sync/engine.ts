@@ -152,7 +152,12 @@ async function buildBatch(options: SyncRunOptions, now: () => number, after: str
 
 /** The greatest outbox key a batch carries (keys compare by code unit, as in IndexedDB). */
 function lastKey(batch: InflightBatch): string {
-  return batch.entries.map((e) => e.key).sort().at(-1) ?? '';
+  return (
+    batch.entries
+      .map((e) => e.key)
+      .sort()
+      .at(-1) ?? ''
+  );
 }
 
 async function upload(options: SyncRunOptions, batch: InflightBatch): Promise<UploadBatchResponse> {
