@@ -24,6 +24,15 @@ function deviceOf(request: unknown): AuthenticatedDevice {
 }
 
 /**
+ * FileStore's constructor creates its directory with a callback that throws, so a server closed
+ * (and its DATA_DIR removed) before that callback runs dies of an uncaught ENOENT. The directory
+ * is created synchronously before construction instead, and the asynchronous check skipped.
+ */
+class PreparedFileStore extends FileStore {}
+// checkOrCreateDirectory is private in the typings, so it is shadowed on the prototype.
+Object.defineProperty(PreparedFileStore.prototype, 'checkOrCreateDirectory', { value: () => {} });
+
+/**
  * The tus 1.0.0 server for resumable backup uploads (https://tus.io/protocols/resumable-upload).
  * Partial uploads live in DATA_DIR/backups/uploads (data file + JSON info); the offset is the
  * data file's size, so an upload resumes after a server restart. When the last byte arrives
@@ -31,10 +40,8 @@ function deviceOf(request: unknown): AuthenticatedDevice {
  * into the account's backups; otherwise it is deleted and the last PATCH answers 422.
  */
 export function createTusServer(files: BackupFiles, maxBytes: number): Server {
-  // FileStore creates its directory asynchronously and throws from the callback if that
-  // fails; creating it first leaves it nothing to do.
   fs.mkdirSync(files.uploadsDir, { recursive: true });
-  const datastore = new FileStore({ directory: files.uploadsDir });
+  const datastore = new PreparedFileStore({ directory: files.uploadsDir });
   return new Server({
     path: TUS_ENDPOINT,
     datastore,

@@ -94,8 +94,16 @@ export async function waitForController(page: Page, timeoutMs = 15_000): Promise
   await page.evaluate(async (timeout) => {
     const controlled = (async () => {
       await navigator.serviceWorker.ready;
-      if (navigator.serviceWorker.controller) return;
-      await new Promise<void>((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true }));
+      if (!navigator.serviceWorker.controller) {
+        await new Promise<void>((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true }));
+      }
+      // clients.claim() hands over control while the worker is still 'activating'.
+      const controller = navigator.serviceWorker.controller;
+      if (controller && controller.state !== 'activated') {
+        await new Promise<void>((resolve) =>
+          controller.addEventListener('statechange', () => controller.state === 'activated' && resolve()),
+        );
+      }
     })();
     const expired = new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error(`no service worker controls ${location.href} after ${timeout} ms`)), timeout),
