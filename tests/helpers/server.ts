@@ -80,7 +80,8 @@ async function dropSchema(url: string, schema: string): Promise<void> {
 
 /** The built app, for servers that serve it. Fails clearly when `npm run build` has not run. */
 export function builtAppDir(): string {
-  const dist = path.resolve(import.meta.dirname, '../../dist');
+  // STEADY_APP_DIR: a private build (vite build --outDir …), safe from a concurrent rebuild of dist/.
+  const dist = process.env.STEADY_APP_DIR ?? path.resolve(import.meta.dirname, '../../dist');
   if (!fs.existsSync(path.join(dist, 'index.html'))) {
     throw new Error('dist/ is missing: browser tests run against the built app; run "npm run build" first (npm test does)');
   }
