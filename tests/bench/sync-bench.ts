@@ -145,7 +145,8 @@ async function workboxReplay(page: Page, proxy: FaultProxy, serverUrl: string, s
   t = performance.now();
   await page.evaluate(() => (globalThis as unknown as { benchQueue: { replayRequests(): Promise<void> } }).benchQueue.replayRequests());
   const workboxMs = performance.now() - t;
-  const workboxRequests = proxy.log.slice(workboxBefore);
+  // Only the replayed minutes: the page may make its own requests meanwhile (a sync on becoming visible).
+  const workboxRequests = proxy.log.slice(workboxBefore).filter((r) => r.path === '/bench/minute');
   const workboxBytes = sum(workboxRequests, (r) => r.bytesIn + r.bytesOut);
   const failed = workboxRequests.filter((r) => r.status !== 201).length;
   if (queued !== expected || workboxRequests.length !== expected || failed > 0) {
