@@ -6,7 +6,7 @@ import type { AttentionItem, OutboxEntry, SyncLogEntry, SyncMetaRecord } from '.
 
 /** The one IndexedDB database of the app; this module is the only owner of its schema. */
 export const DB_NAME = 'steady';
-export const DB_VERSION = 5;
+export const DB_VERSION = 6;
 
 /** This device's credentials, as the server issued them. */
 export interface DeviceCredentials {
@@ -93,7 +93,8 @@ let opening: Promise<SteadyDb> | null = null;
 
 /** Opens (once per context) and upgrades the database. */
 export function openSteadyDb(): Promise<SteadyDb> {
-  opening ??= openDB<SteadySchema>(DB_NAME, DB_VERSION, {
+  if (opening) return opening;
+  const attempt = openDB<SteadySchema>(DB_NAME, DB_VERSION, {
     upgrade(db, oldVersion) {
       if (oldVersion < 1) {
         db.createObjectStore('meta');
@@ -115,6 +116,10 @@ export function openSteadyDb(): Promise<SteadyDb> {
       if (oldVersion < 5) {
         db.createObjectStore('transfers', { keyPath: 'id' }).createIndex('byCreated', 'createdAt');
       }
+      if (oldVersion < 6 && !db.objectStoreNames.contains('armbands')) {
+        // Databases made by builds from before 'armbands' joined step 3 reached 4 or 5 without it.
+        db.createObjectStore('armbands', { keyPath: 'id' });
+      }
     },
     blocked() {
       // An older tab holds the database open at an older version; it closes itself on
@@ -134,5 +139,22 @@ export function openSteadyDb(): Promise<SteadyDb> {
       opening = null;
     },
   });
-  return opening;
+  // A failed open (a full disk: "Internal error opening backing store") must not be cached, or
+  // every later write in this context fails the same way after space has been freed.
+  opening = attempt;
+  attempt.catch(() => {
+    if (opening === attempt) opening = null;
+  });
+  return attempt;
+}
+
+/**
+ * Closes this context's connection (before deleting the database, src/your-data/): without
+ * it, the deletion's `versionchange` would reach this context's own `blocking` handler, which
+ * reloads the page. The next openSteadyDb() opens afresh.
+ */
+export async function closeSteadyDb(): Promise<void> {
+  const current = opening;
+  opening = null;
+  (await current?.catch(() => null))?.close();
 }

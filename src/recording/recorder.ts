@@ -106,7 +106,13 @@ export class Recorder {
       // upgrade is usually temporary, and dropping heart-rate data never is the answer.
       this.buffer.restore(entries, this.now());
       this.pendingGaps.unshift(...gaps);
-      emitRecordingEvent({ type: 'WRITE_FAILED', message: error instanceof Error ? error.message : String(error), retrying: true });
+      emitRecordingEvent({
+        type: 'WRITE_FAILED',
+        errorName: error instanceof Error ? error.name : 'Error',
+        message: error instanceof Error ? error.message : String(error),
+        retrying: true,
+        waitingSamples: this.buffer.size,
+      });
       this.schedule();
     }
   }

@@ -8,7 +8,8 @@ import type { ChunkRef } from './chunk-writer';
 export type RecordingEvent =
   | { type: 'CHUNKS_WRITTEN'; chunks: ChunkRef[] }
   | { type: 'GAPS_WRITTEN'; gaps: RecordingGap[] }
-  | { type: 'WRITE_FAILED'; message: string; retrying: boolean };
+  /** `errorName` is the DOMException name, e.g. 'QuotaExceededError' when storage is full. */
+  | { type: 'WRITE_FAILED'; errorName: string; message: string; retrying: boolean; waitingSamples: number };
 
 type Listener = (event: RecordingEvent) => void;
 

@@ -2,6 +2,7 @@ import { account } from '../account/account';
 import { TransfersSection } from '../backup/transfers-section';
 import { retryAttentionItem } from '../db/sync-store';
 import type { SyncLogEntry } from '../shared/sync/sync-store';
+import { StorageCard } from '../storage/storage-card';
 import { backgroundState } from '../sync/background-registration';
 import { syncing, syncNow } from '../sync/sync-client';
 import { useSyncOverview } from '../sync/sync-overview';
@@ -124,6 +125,8 @@ export function SyncScreen() {
           </li>
         </ul>
       </section>
+
+      <StorageCard />
 
       <TransfersSection actions={false} />
 

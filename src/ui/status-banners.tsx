@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { account } from '../account/account';
 import { acceptUpdate, declineUpdate, updateWaiting } from '../pwa/registration';
+import { StorageBanner } from '../storage/storage-card';
 
 /** Whether the browser says it is online, kept current. */
 function useOnline(): boolean {
@@ -36,6 +37,7 @@ export function StatusBanners() {
           </div>
         </div>
       )}
+      <StorageBanner />
       {!online && (
         <div class="banner banner-offline" role="status">
           <p>You are offline. Everything you record is kept on this device and syncs when you are back online.</p>
