@@ -32,6 +32,9 @@ describe('the demo armband', () => {
     const card = await page.getByTestId('armband-capabilities').textContent();
     expect(card?.match(/No/g)?.length).toBeGreaterThanOrEqual(3);
     expect(card).toContain('demo armband');
+    // Chromium has every background API Steady uses, even without Web Bluetooth.
+    const background = await page.getByTestId('background-capabilities').textContent();
+    expect(background?.match(/Yes/g)?.length).toBe(5);
     await page.getByRole('link', { name: 'Today' }).click();
   });
 
