@@ -26,7 +26,18 @@ export default defineConfig({
       {
         // The same API tests against Postgres (the machine's server on 127.0.0.1:5432, a schema per test server).
         extends: true,
-        test: { name: 'server-postgres', include: ['tests/server/sync.test.ts'], env: { STEADY_TEST_DB: 'postgres' }, testTimeout: 20_000 },
+        test: {
+          name: 'server-postgres',
+          include: [
+            'tests/server/sync.test.ts',
+            'tests/server/account-deletion.test.ts',
+            'tests/server/push-subscriptions.test.ts',
+            'tests/server/push-delivery.test.ts',
+            'tests/server/push-triggers.test.ts',
+          ],
+          env: { STEADY_TEST_DB: 'postgres' },
+          testTimeout: 20_000,
+        },
       },
       {
         extends: true,

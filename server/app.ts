@@ -2,6 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Config } from './config';
 import type { OpenDatabase } from './db/open';
 import { acceptJsonBodies } from './json-body';
+import { accountDeletionRoutes } from './routes/account-deletion';
 import { accountRoutes } from './routes/accounts';
 import { backupRoutes } from './routes/backups';
 import { healthRoutes } from './routes/health';
@@ -48,6 +49,7 @@ export async function buildApp({ config, database, logger, hooks }: AppOptions):
   await app.register(syncRoutes, { database, bodyLimit: config.syncBodyLimit, onDataUploaded: hooks?.onDataUploaded });
   await app.register(backupRoutes, { database, config });
   await app.register(pushRoutes, { database, config });
+  await app.register(accountDeletionRoutes, { database, config });
 
   if (config.staticDir) await staticFiles(app, config.staticDir);
 

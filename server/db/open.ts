@@ -59,7 +59,7 @@ export async function openPostgres(url: string, options: { schema?: string } = {
     },
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrate(db);
+  await migrate(db, options.schema);
   return {
     db,
     dialect: 'postgres',
@@ -75,8 +75,8 @@ export function openDatabase(config: { dataDir: string; databaseUrl: string | nu
   return config.databaseUrl ? openPostgres(config.databaseUrl, { schema: config.databaseSchema }) : openSqlite(config.dataDir);
 }
 
-async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

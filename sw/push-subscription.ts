@@ -1,0 +1,78 @@
+import { openSteadyDb } from '../src/db/schema';
+import { PERIODIC_SYNC_TAG, SYNC_TAG } from '../src/shared/background-tags';
+import { callApi } from '../src/shared/http-client';
+import {
+  checkPushSubscription,
+  PUSH_SUBSCRIPTION_LOCK,
+  type PushSubscriptionDeps,
+  subscribeBrowser,
+} from '../src/shared/push-subscription-flow';
+
+declare const self: ServiceWorkerGlobalScope;
+
+// The lock every sync run holds (src/db/sync-runner.ts); taking it empty waits for the run to end.
+const SYNC_LOCK = 'steady-sync';
+
+// Not yet in TypeScript's WebWorker lib.
+interface TaggedEvent extends ExtendableEvent {
+  readonly tag: string;
+}
+
+/** This device's credentials and the worker's PushManager; null before the account exists. */
+async function pushDeps(): Promise<PushSubscriptionDeps | null> {
+  const credentials = await (await openSteadyDb()).get('meta', 'credentials');
+  if (!credentials) return null;
+  return {
+    pushManager: self.registration.pushManager,
+    call: (call) => callApi((input, init) => fetch(input, init), '', call),
+    token: credentials.deviceToken,
+  };
+}
+
+/**
+ * The same re-check as the page's on open, from the worker: Chrome never fires
+ * `pushsubscriptionchange`, so each background wake-up is a chance to notice a changed key or
+ * a lost subscription. Never throws: a failed check waits for the next wake-up.
+ */
+export async function keepPushSubscription(after: string): Promise<void> {
+  try {
+    const deps = await pushDeps();
+    if (!deps) return;
+    const { decision } = await navigator.locks.request(PUSH_SUBSCRIPTION_LOCK, () => checkPushSubscription(deps));
+    if (decision.action !== 'none') console.info(`push subscription after ${after}: ${decision.action} (${decision.reason})`);
+  } catch (error) {
+    console.warn(`push subscription check after ${after} failed; the next wake-up tries again`, error);
+  }
+}
+
+/** The push subscription's upkeep in the worker: after each background sync, and on `pushsubscriptionchange`. */
+export function handlePushSubscriptionEvents(): void {
+  // Registered after sw/sync.ts's listeners, so their run has asked for the sync lock first.
+  const afterSync = (event: ExtendableEvent, what: string) =>
+    event.waitUntil(navigator.locks.request(SYNC_LOCK, async () => undefined).then(() => keepPushSubscription(what)));
+  self.addEventListener('sync', (event) => {
+    if ((event as TaggedEvent).tag === SYNC_TAG) afterSync(event as ExtendableEvent, 'sync');
+  });
+  self.addEventListener('periodicsync', (event) => {
+    if ((event as TaggedEvent).tag === PERIODIC_SYNC_TAG) afterSync(event as ExtendableEvent, 'periodicsync');
+  });
+  // https://w3c.github.io/push-api/#the-pushsubscriptionchange-event — Firefox fires it; either
+  // subscription may be null.
+  self.addEventListener('pushsubscriptionchange', (event) => {
+    event.waitUntil(renewSubscription(event));
+  });
+}
+
+async function renewSubscription(event: PushSubscriptionChangeEvent): Promise<void> {
+  const oldKey = event.oldSubscription?.options.applicationServerKey;
+  if (!event.newSubscription && oldKey) {
+    // The browser made no replacement: subscribe again with the same key, as the spec suggests.
+    // If that fails, the re-check below subscribes with the server's current key instead.
+    await subscribeBrowser({ pushManager: self.registration.pushManager }, new Uint8Array(oldKey)).catch((error: unknown) => {
+      console.warn('pushsubscriptionchange: subscribing again with the same key failed', error);
+    });
+  }
+  // The browser now holds the new subscription (or none): the re-check PUTs it, or subscribes
+  // with the server's key when it differs or nothing is there.
+  await keepPushSubscription('pushsubscriptionchange');
+}
