@@ -1,5 +1,6 @@
 import { signal } from '@preact/signals';
 import { api } from '../api/api';
+import { switchAccount } from '../db/account-switch';
 import { type DeviceCredentials, openSteadyDb } from '../db/schema';
 import type { CreateAccountResponse, JoinAccountResponse } from '../shared/api';
 import { backoffDelay, sleep } from '../shared/backoff';
@@ -99,7 +100,9 @@ function waitForRetry(attempt: number, signal: AbortSignal): Promise<void> {
 /** Joins the account that owns `syncCode`; this device's data then syncs into that account. */
 export async function joinAccount(syncCode: string, name: string): Promise<void> {
   const joined = await api<JoinAccountResponse>({ method: 'POST', path: '/api/devices', body: { syncCode, name } });
-  await store({ ...joined, syncCode, createdAt: new Date().toISOString() });
+  const credentials: DeviceCredentials = { ...joined, syncCode, createdAt: new Date().toISOString() };
+  await switchAccount(credentials);
+  account.value = { kind: 'ready', credentials };
 }
 
 export function describe(error: unknown): string {
