@@ -1,13 +1,17 @@
-import { LocationProvider, Route, Router } from 'preact-iso';
+import { LocationProvider, lazy, Route, Router } from 'preact-iso';
+import { MeasureRoute } from './measurement/measure-route';
 import { CheckInScreen } from './screens/check-in';
-import { MessagesScreen } from './screens/messages';
 import { NotFoundScreen } from './screens/not-found';
-import { SettingsScreen } from './screens/settings';
-import { SyncScreen } from './screens/sync';
 import { TodayScreen } from './screens/today';
-import { TrendsScreen } from './screens/trends';
 import { NavBar } from './ui/nav-bar';
 import { StatusBanners } from './ui/status-banners';
+
+// Today is the first screen; the others load on first visit (all are precached, so offline too),
+// keeping the first screen's JavaScript small on a slow phone.
+const MessagesScreen = lazy(() => import('./screens/messages').then((m) => m.MessagesScreen));
+const SettingsScreen = lazy(() => import('./screens/settings').then((m) => m.SettingsScreen));
+const SyncScreen = lazy(() => import('./screens/sync').then((m) => m.SyncScreen));
+const TrendsScreen = lazy(() => import('./screens/trends').then((m) => m.TrendsScreen));
 
 /** The app shell: navigation, banners, and one screen at a time. */
 export function App() {
@@ -23,6 +27,7 @@ export function App() {
           <Router>
             <Route path="/" component={TodayScreen} />
             <Route path="/check-in" component={CheckInScreen} />
+            <Route path="/measure" component={MeasureRoute} />
             <Route path="/trends" component={TrendsScreen} />
             <Route path="/sync" component={SyncScreen} />
             <Route path="/messages" component={MessagesScreen} />
