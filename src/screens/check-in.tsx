@@ -1,13 +1,4 @@
-import { ScreenHeader } from '../ui/screen-header';
+import { lazy } from 'preact-iso';
 
-/** The daily symptom check-in. */
-export function CheckInScreen() {
-  return (
-    <>
-      <ScreenHeader title="Check-in">How are you today? A few taps, morning and evening.</ScreenHeader>
-      <section class="card">
-        <p class="muted">No check-ins yet.</p>
-      </section>
-    </>
-  );
-}
+/** The daily symptom check-in (src/checkin/check-in-screen.tsx), loaded on first visit: it stays out of the first screen's JavaScript. */
+export const CheckInScreen = lazy(() => import('../checkin/check-in-screen').then((m) => m.CheckInScreen));
