@@ -130,3 +130,46 @@ export async function waitForLog(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * Stores chunks as a sync pull leaves them: in `chunks` only, nothing queued for upload (so the
+ * app does not spend the test sending them back). Same slicing as putRecording.
+ */
+export async function putSyncedChunks(page: Page, chunks: SampleChunk[]): Promise<void> {
+  for (let i = 0; i < chunks.length; i += 2_000) {
+    await installOpener(page);
+    await page.evaluate(
+      async (json) => {
+        const db = await globalThis.__steadyOpenDb();
+        const tx = db.transaction('chunks', 'readwrite');
+        for (const chunk of JSON.parse(json) as SampleChunk[]) tx.objectStore('chunks').put(chunk);
+        await new Promise<void>((resolve, reject) => {
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error);
+          tx.onabort = () => reject(tx.error);
+        });
+        db.close();
+      },
+      JSON.stringify(chunks.slice(i, i + 2_000)),
+    );
+  }
+}
+
+/** Stores documents (`{kind, id, body}`) as a sync pull leaves them: key `${kind}|${id}`, nothing queued. */
+export async function putSyncedDocs(page: Page, docs: { kind: string; id: string; body: Record<string, unknown> }[]): Promise<void> {
+  await installOpener(page);
+  await page.evaluate(async (json) => {
+    const db = await globalThis.__steadyOpenDb();
+    const tx = db.transaction('docs', 'readwrite');
+    const now = Date.now();
+    for (const doc of JSON.parse(json) as { kind: string; id: string; body: Record<string, unknown> }[]) {
+      tx.objectStore('docs').put({ ...doc, key: `${doc.kind}|${doc.id}`, updatedAt: now });
+    }
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+    db.close();
+  }, JSON.stringify(docs));
+}

@@ -1,0 +1,183 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { DayRow } from '../shared/trends/day-rows';
+import { dayKeyOf } from '../shared/trends/days';
+import { SERIES, type SeriesDef, type SeriesId, seriesById } from '../shared/trends/series';
+import type { TrendsResponse } from '../shared/trends-messages';
+import { DailyChart } from './daily-chart';
+import { DataTable } from './data-table';
+import { DayChartCard } from './day-chart-card';
+import { measureSince } from './format';
+import { requestDaily } from './trends-client';
+
+type Rows = Extract<TrendsResponse, { type: 'DAILY_ROWS' }>;
+
+const RANGES = [7, 30, 90] as const;
+type Range = (typeof RANGES)[number];
+
+/** Marks for the benchmark: from asking the worker to every daily chart on screen with complete rows. */
+export const TRENDS_START = 'steady:trends:request';
+export const TRENDS_MEASURE = 'steady:trends';
+
+const SYMPTOM_CHOICES = SERIES.filter((s) => s.id === 'symptomSum' || s.range?.[1] === 3);
+const hrv = [seriesById('rmssd')];
+const restingHr = [seriesById('restingHr')];
+const stability = [seriesById('stability')];
+const above = [seriesById('aboveThreshold')];
+/** Charts drawn per view: the five above and the overlay. */
+const CHART_COUNT = 6;
+
+/** The Trends screen's body (loaded lazily with its charts): daily series over 7, 30 or 90 days, and one day in full. */
+export function TrendsView() {
+  const today = useMemo(() => dayKeyOf(Date.now()), []);
+  const [range, setRange] = useState<Range>(30);
+  const [data, setData] = useState<Rows | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [symptom, setSymptom] = useState<SeriesId>('symptomSum');
+  const [overlayA, setOverlayA] = useState<SeriesId>('rmssd');
+  const [overlayB, setOverlayB] = useState<SeriesId>('symptomSum');
+  const painted = useRef({ rows: null as DayRow[] | null, count: 0, measured: false });
+
+  useEffect(() => {
+    const abort = new AbortController();
+    performance.clearMarks(TRENDS_START);
+    performance.mark(TRENDS_START);
+    painted.current.measured = false;
+    requestDaily({ type: 'DAILY', lastDay: today, days: range }, setData, abort.signal).then(
+      () => setError(null),
+      (failure: unknown) => {
+        if (!abort.signal.aborted) setError(failure instanceof Error ? failure.message : String(failure));
+      },
+    );
+    return () => abort.abort();
+  }, [range, today]);
+
+  const rows = data && data.rows.length === range ? data.rows : null;
+  // Every day has a value (remembered or counted); `verifying` may still replace a few.
+  const complete = data !== null && data.loadsPending === 0;
+  const settled = complete && !data.verifying;
+  const symptomSeries = useMemo(() => [seriesById(symptom)], [symptom]);
+  const overlay = useMemo<SeriesDef[]>(
+    () => [seriesById(overlayA), ...(overlayB !== overlayA ? [seriesById(overlayB)] : [])],
+    [overlayA, overlayB],
+  );
+  const onPainted = useMemo(() => {
+    painted.current = { ...painted.current, rows: rows ?? null, count: 0 };
+    return () => {
+      const state = painted.current;
+      if (state.rows !== rows || !complete || state.measured) return;
+      if (++state.count < CHART_COUNT) return;
+      state.measured = true;
+      measureSince(TRENDS_START, TRENDS_MEASURE);
+    };
+  }, [rows, complete]);
+
+  return (
+    <div class="trends" data-state={error ? 'error' : !rows ? 'loading' : settled ? 'ready' : 'partial'}>
+      <fieldset class="range-picker">
+        <legend>Show the last</legend>
+        {RANGES.map((days) => (
+          <label key={days} class={range === days ? 'is-selected' : ''}>
+            <input type="radio" name="trend-range" value={days} checked={range === days} onChange={() => setRange(days)} />
+            {days} days
+          </label>
+        ))}
+      </fieldset>
+      <p class="muted small trend-status" aria-live="polite">
+        {error
+          ? `Could not read your trends: ${error}`
+          : !rows
+            ? 'Reading your records on this device…'
+            : !complete
+              ? `Counting time above threshold from your heart rate: ${data?.loadsPending} day${data?.loadsPending === 1 ? '' : 's'} to go.`
+              : `The last ${range} days, from this device's records (works offline)${settled ? '.' : '; checking for newer heart-rate data…'}`}
+        {data && data.skippedDocs.length > 0 && ` ${data.skippedDocs.length} record(s) could not be read and are left out.`}
+      </p>
+      {rows && (
+        <>
+          <TrendCard title="Morning HRV">
+            <DailyChart rows={rows} series={hrv} onPainted={onPainted} />
+          </TrendCard>
+          <TrendCard title="Resting heart rate">
+            <DailyChart rows={rows} series={restingHr} onPainted={onPainted} />
+          </TrendCard>
+          <TrendCard title="Morning stability">
+            <DailyChart rows={rows} series={stability} onPainted={onPainted} />
+          </TrendCard>
+          <TrendCard
+            title="Symptoms"
+            control={<SeriesSelect label="Show" value={symptom} choices={SYMPTOM_CHOICES} onChange={setSymptom} id="symptom-series" />}
+          >
+            <DailyChart rows={rows} series={symptomSeries} onPainted={onPainted} />
+          </TrendCard>
+          <TrendCard title="Time above threshold">
+            <DailyChart rows={rows} series={above} onPainted={onPainted} />
+            {data && (
+              <p class="muted small">
+                Counted against each day's threshold (resting heart rate + 15 bpm unless you set one). Daily pace-point limit:{' '}
+                {data.dailyPoints}.
+              </p>
+            )}
+          </TrendCard>
+          <TrendCard
+            title="Compare two"
+            control={
+              <div class="overlay-pickers">
+                <SeriesSelect label="Solid line" value={overlayA} choices={SERIES} onChange={setOverlayA} id="overlay-a" />
+                <SeriesSelect label="Dashed line" value={overlayB} choices={SERIES} onChange={setOverlayB} id="overlay-b" />
+              </div>
+            }
+          >
+            <p class="muted small">Each has its own scale: the solid one on the left, the dashed one on the right.</p>
+            <DailyChart rows={rows} series={overlay} onPainted={onPainted} />
+          </TrendCard>
+          <DataTable rows={rows} />
+        </>
+      )}
+      <DayChartCard today={today} />
+    </div>
+  );
+}
+
+function TrendCard({
+  title,
+  control,
+  children,
+}: {
+  title: string;
+  control?: preact.ComponentChildren;
+  children: preact.ComponentChildren;
+}) {
+  const id = `trend-${title.toLowerCase().replace(/\W+/g, '-')}`;
+  return (
+    <section class="card trend-card" aria-labelledby={id}>
+      <div class="trend-card-head">
+        <h2 id={id} class="card-title">
+          {title}
+        </h2>
+        {control}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+function SeriesSelect(props: {
+  id: string;
+  label: string;
+  value: SeriesId;
+  choices: readonly SeriesDef[];
+  onChange: (id: SeriesId) => void;
+}) {
+  return (
+    <span class="series-select">
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} value={props.value} onChange={(event) => props.onChange((event.target as HTMLSelectElement).value as SeriesId)}>
+        {props.choices.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.label}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
+}
