@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { loadCheckIns } from '../checkin/check-in-store';
 import { type StabilityResult, stabilityScore } from '../shared/hrv/stability';
+import { stabilityInputFor } from '../shared/stability-input';
 import { lastRun } from '../sync/sync-client';
 import { loadMeasurements } from './measurement-store';
-import { stabilityInputFor } from './stability-input';
 
 /** What each score means, in a sentence. */
 const MEANINGS: Record<1 | 2 | 3 | 4 | 5, string> = {

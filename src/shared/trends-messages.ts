@@ -9,6 +9,9 @@ import type { DayLoadSummary, DayRow } from './trends/day-rows';
 import type { DayKey } from './trends/days';
 import type { ChartSeries } from './trends/downsample';
 
+/** The trends worker's cache of per-day loads (derived data only); "delete everything" removes it too. */
+export const TRENDS_CACHE_DB = 'steady-trends-cache';
+
 /** Page → trends worker. A new request of a kind supersedes (cancels) the previous one of that kind. */
 export type TrendsRequest =
   /** The daily rows for `days` local days ending with `lastDay`. */

@@ -2,6 +2,7 @@ import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { ZoneBounds } from '../shared/pacing/zones';
 import type { DayLoadSummary } from '../shared/trends/day-rows';
 import type { DayKey } from '../shared/trends/days';
+import { TRENDS_CACHE_DB } from '../shared/trends-messages';
 
 /**
  * Each day's heart-rate load, remembered so the 90-day view does not re-read ~7.8 million samples
@@ -13,7 +14,7 @@ import type { DayKey } from '../shared/trends/days';
  * and checked right after (src/workers/trends-jobs.ts), since counting 90 days' chunks takes
  * longer than drawing them.
  */
-const CACHE_DB = 'steady-trends-cache';
+const CACHE_DB = TRENDS_CACHE_DB;
 const CACHE_VERSION = 1;
 /** Bump when the load maths changes, so old entries are recounted. */
 const FORMULA = 1;

@@ -3,6 +3,7 @@ import { api } from '../api/api';
 import { armband } from '../armband/armband-control';
 import { closeSteadyDb, DB_NAME, type DeviceCredentials, openSteadyDb } from '../db/schema';
 import { ApiRequestError, NetworkError } from '../shared/http-client';
+import { TRENDS_CACHE_DB } from '../shared/trends-messages';
 
 /** Where the data goes: this browser only, or the account on the server too (every device's synced copy). */
 export type DeleteScope = 'device' | 'everywhere';
@@ -52,7 +53,9 @@ export async function deleteEverything(scope: DeleteScope, onStep: (step: Delete
   sessionStorage.clear();
   onStep('database');
   await closeSteadyDb();
-  await deleteDatabase(() => onStep('blocked'));
+  await deleteDatabase(DB_NAME, () => onStep('blocked'));
+  // Derived from the samples, but it still describes them (days' heart-rate loads).
+  await deleteDatabase(TRENDS_CACHE_DB, () => onStep('blocked'));
   onStep('done');
 }
 
@@ -144,9 +147,9 @@ async function deleteRuntimeCaches(): Promise<void> {
  * that cannot react — an old version, or one frozen in the background — and the deletion
  * finishes as soon as it is closed.
  */
-function deleteDatabase(onBlocked: () => void): Promise<void> {
+function deleteDatabase(name: string, onBlocked: () => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.deleteDatabase(DB_NAME);
+    const request = indexedDB.deleteDatabase(name);
     request.onsuccess = () => resolve();
     request.onerror = () => reject(request.error ?? new Error('the browser could not delete the database'));
     request.onblocked = onBlocked;

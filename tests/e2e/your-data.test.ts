@@ -8,6 +8,7 @@ import type { SteadyExportV1 } from '../../src/shared/export/json';
 import type { Measurement } from '../../src/shared/measurement';
 import type { RecordingGap, SampleChunk } from '../../src/shared/samples';
 import { putRecording, readCredentials, waitForCredentials } from '../helpers/app-db';
+import { eventually } from '../helpers/armband-emulation';
 import { launchBrowser, type TestBrowser, waitForController } from '../helpers/browser';
 import { parseCsv } from '../helpers/export-csv';
 import { builtAppDir, startTestServer, type TestServer } from '../helpers/server';
@@ -350,6 +351,11 @@ describe('Your data', () => {
   it('deletes everything everywhere: the server forgets the account and the app starts afresh', async () => {
     const { page } = browser;
     expect(accountIdsInDatabase(server.dataDir)).toContain(credentials.accountId);
+    // Trends keeps derived per-day loads in a database of its own: it must go too.
+    const databases = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+    await page.getByRole('link', { name: 'Trends', exact: true }).click();
+    await eventually(databases, (names) => names.includes('steady-trends-cache'), 15_000, 'the trends cache made');
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
     await page.getByRole('button', { name: 'Delete everything…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete everything?' });
     const confirm = dialog.getByRole('button', { name: /^Delete everything/ });
@@ -378,6 +384,7 @@ describe('Your data', () => {
       syncLog: undefined,
     });
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    expect(await databases()).not.toContain('steady-trends-cache');
     const cacheNames = await page.evaluate(() => caches.keys());
     expect(cacheNames.every((name) => name.startsWith('workbox-precache'))).toBe(true);
     expect(cacheNames.length).toBeGreaterThan(0); // the app still opens offline

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { settleFor } from '../../src/measurement/capture';
-import { stabilityInputFor } from '../../src/measurement/stability-input';
+import { stabilityInputFor } from '../../src/shared/stability-input';
 import type { CheckIn } from '../../src/shared/checkin';
 import { type Measurement, parseMeasurement, parseMeasurementDoc } from '../../src/shared/measurement';
 

@@ -15,11 +15,12 @@
  */
 import type { CheckIn, ScaleKey } from '../checkin';
 import { SCALES } from '../checkin';
-import { type MorningReading, type SymptomScore, stabilityScore } from '../hrv/stability';
+import { stabilityScore } from '../hrv/stability';
 import type { Measurement } from '../measurement';
 import { DEFAULT_PACING_SETTINGS, effectiveRestingHr, type PacingSettings } from '../pacing/settings';
 import { type ZoneBounds, zoneBounds } from '../pacing/zones';
-import { addDays, type DayKey } from './days';
+import { stabilityInputFor } from '../stability-input';
+import type { DayKey } from './days';
 
 /** The items summed into the symptom score (all 0 none … 3 severe). */
 export const SUMMED_SYMPTOMS: readonly ScaleKey[] = ['fatigue', 'brainFog', 'pain', 'orthostatic'];
@@ -108,7 +109,6 @@ export function buildDayRows(
   const morningOf = new Map(mornings.map((m) => [m.date, m]));
   const checkInsOf = new Map<DayKey, CheckIn[]>();
   for (const c of checkIns) checkInsOf.set(c.date, [...(checkInsOf.get(c.date) ?? []), c]);
-  const history: MorningReading[] = mornings.map((m) => ({ date: m.date, lnRmssd: m.lnRmssd, restingHr: m.restingHr }));
 
   return days.map((date) => {
     const morning = morningOf.get(date) ?? null;
@@ -119,7 +119,7 @@ export function buildDayRows(
       rmssd: morning?.rmssd ?? null,
       lnRmssd: morning?.lnRmssd ?? null,
       restingHr: morning?.restingHr ?? null,
-      stability: morning ? stabilityOf(morning, history, checkInsOf) : null,
+      stability: morning ? stabilityOf(date, measurements, checkIns) : null,
       ratings,
       symptomSum: symptomSum(ratings),
       crash: (checkInsOf.get(date) ?? []).some((c) => c.crash),
@@ -131,22 +131,10 @@ export function buildDayRows(
   });
 }
 
-function stabilityOf(morning: Measurement, history: readonly MorningReading[], checkInsOf: ReadonlyMap<DayKey, CheckIn[]>): number | null {
-  const sameDay = checkInsOf.get(morning.date) ?? [];
-  // As the Today screen's stability card reads it (src/measurement/stability-input.ts): the morning's sleep rating first.
-  const sleepQuality =
-    sameDay.find((c) => c.period === 'morning')?.sleepQuality ?? sameDay.find((c) => c.period === 'evening')?.sleepQuality ?? null;
-  const lastEvening = (checkInsOf.get(addDays(morning.date, -1)) ?? []).find((c) => c.period === 'evening');
-  const symptoms: SymptomScore[] = [];
-  for (const scale of SCALES) {
-    const score = lastEvening?.[scale.key];
-    if (!scale.higherIsBetter && score !== undefined && score !== null) symptoms.push({ name: scale.name, score });
-  }
-  const result = stabilityScore({
-    today: { date: morning.date, lnRmssd: morning.lnRmssd, restingHr: morning.restingHr },
-    history,
-    sleepQuality,
-    symptoms,
-  });
+/** The same input the Today screen's stability card scores (src/shared/stability-input.ts). */
+function stabilityOf(date: DayKey, measurements: readonly Measurement[], checkIns: readonly CheckIn[]): number | null {
+  const input = stabilityInputFor(date, measurements, checkIns);
+  if (!input) return null;
+  const result = stabilityScore(input);
   return result.ready ? result.score : null;
 }

@@ -1,6 +1,6 @@
-import { addDays, type CheckIn, SCALES } from '../shared/checkin';
-import type { StabilityInput } from '../shared/hrv/stability';
-import type { Measurement } from '../shared/measurement';
+import { addDays, type CheckIn, SCALES } from './checkin';
+import type { StabilityInput } from './hrv/stability';
+import type { Measurement } from './measurement';
 
 /** Days of mornings handed to the score; stabilityScore keeps those of its baseline window. */
 export const HISTORY_DAYS = 90;
