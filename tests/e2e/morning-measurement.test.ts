@@ -154,4 +154,14 @@ describe('the morning reading', () => {
       db.close();
     }
   });
+
+  it('shows on Trends, read from IndexedDB', async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: 'Trends', exact: true }).click();
+    await page.getByLabel('7 days').check();
+    await page
+      .locator('[data-summary="rmssd"]', { hasText: `averaged ${expected.toFixed(0)} ms over 7 days (1 with a value)` })
+      .first()
+      .waitFor({ timeout: 15_000 });
+  });
 });
