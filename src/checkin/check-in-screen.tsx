@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { CHECK_IN_PERIODS, type CheckIn, type CheckInPeriod, checkInId, isIsoDate } from '../shared/checkin';
+import { blankCheckIn, CHECK_IN_PERIODS, type CheckIn, type CheckInPeriod, checkInId, isIsoDate } from '../shared/checkin';
 import { lastRun } from '../sync/sync-client';
 import { ScreenHeader } from '../ui/screen-header';
 import { CheckInForm, type SaveStatus } from './check-in-form';
-import { blankCheckIn, type CheckInList, loadCheckIns, periodAt, saveCheckIn, today } from './check-in-store';
+import { type CheckInList, loadCheckIns, periodAt, saveCheckIn, today } from './check-in-store';
 import { formatDate, RecentCheckIns } from './recent-check-ins';
 
 /** The check-in the URL asks for (`?date=2026-11-29&period=evening`), else today's for this time of day. */

@@ -1,15 +1,5 @@
 import { docsOfKind, getDoc, saveDoc } from '../db/docs';
-import {
-  type CheckIn,
-  type CheckInPeriod,
-  checkInId,
-  localDateOf,
-  type Parsed,
-  parseCheckIn,
-  parseCheckInDoc,
-  SCALES,
-  type ScaleKey,
-} from '../shared/checkin';
+import { type CheckIn, type CheckInPeriod, checkInId, localDateOf, type Parsed, parseCheckIn, parseCheckInDoc } from '../shared/checkin';
 
 /** A stored doc that did not parse (a newer app's format, or damage): shown, never silently dropped. */
 export interface UnreadableDoc {
@@ -26,12 +16,6 @@ export interface CheckInList {
 /** The period a check-in opened now is most likely for: morning until 2 pm. */
 export function periodAt(t: number): CheckInPeriod {
   return new Date(t).getHours() < 14 ? 'morning' : 'evening';
-}
-
-/** A check-in with nothing answered yet. */
-export function blankCheckIn(date: string, period: CheckInPeriod): CheckIn {
-  const ratings = Object.fromEntries(SCALES.map((s) => [s.key, null])) as Record<ScaleKey, null>;
-  return { date, period, ...ratings, crash: false, note: '', savedAt: 0 };
 }
 
 /** Reads every check-in from IndexedDB through the validating parser, synced ones included. */

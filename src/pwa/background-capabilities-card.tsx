@@ -1,9 +1,10 @@
+import { type Capability, CapabilityList } from '../ui/capability-list';
 import { detectBackgroundCapabilities } from './background-capabilities';
 
 /** Settings: the background APIs Steady uses, whether this browser has each, and what Steady does instead. */
 export function BackgroundCapabilitiesCard() {
   const caps = detectBackgroundCapabilities();
-  const rows: { name: string; has: boolean; use: string; instead: string }[] = [
+  const rows: Capability[] = [
     {
       name: 'Periodic Background Sync',
       has: caps.periodicSync,
@@ -40,17 +41,7 @@ export function BackgroundCapabilitiesCard() {
       <h2 id="background-caps-title" class="card-title">
         Background work in this browser
       </h2>
-      <ul class="list" data-testid="background-capabilities">
-        {rows.map((row) => (
-          <li key={row.name} class="list-row capability">
-            <div>
-              <strong>{row.name}</strong>
-              <div class="muted small">{row.has ? row.use : row.instead}</div>
-            </div>
-            <span class={row.has ? 'pill' : 'pill pill-missing'}>{row.has ? 'Yes' : 'No'}</span>
-          </li>
-        ))}
-      </ul>
+      <CapabilityList rows={rows} testId="background-capabilities" />
     </section>
   );
 }

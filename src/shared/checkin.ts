@@ -136,6 +136,12 @@ export function parseCheckInDoc(id: string, body: unknown): Parsed<CheckIn> {
   return parsed;
 }
 
+/** A check-in with nothing answered yet. */
+export function blankCheckIn(date: string, period: CheckInPeriod): CheckIn {
+  const ratings = Object.fromEntries(SCALES.map((s) => [s.key, null])) as Record<ScaleKey, null>;
+  return { date, period, ...ratings, crash: false, note: '', savedAt: 0 };
+}
+
 /** True when a check-in holds nothing but its date (nothing rated, no crash, no note). */
 export function isEmptyCheckIn(c: CheckIn): boolean {
   return SCALES.every(({ key }) => c[key] === null) && !c.crash && c.note.trim() === '';

@@ -1,22 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
 import { account } from '../account/account';
 import { acceptUpdate, declineUpdate, updateWaiting } from '../pwa/registration';
 import { StorageBanner } from '../storage/storage-card';
-
-/** Whether the browser says it is online, kept current. */
-function useOnline(): boolean {
-  const [online, setOnline] = useState(navigator.onLine);
-  useEffect(() => {
-    const update = () => setOnline(navigator.onLine);
-    window.addEventListener('online', update);
-    window.addEventListener('offline', update);
-    return () => {
-      window.removeEventListener('online', update);
-      window.removeEventListener('offline', update);
-    };
-  }, []);
-  return online;
-}
+import { useOnline } from './use-online';
 
 /** App-wide notices: a new version waiting, offline, first-run account still pending. */
 export function StatusBanners() {

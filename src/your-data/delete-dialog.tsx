@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { useOnline } from '../ui/use-online';
 import { type DeleteScope, type DeleteStep, deleteEverything } from './delete-everything';
 
 /** What the person types to confirm: deliberate, and impossible to do by a stray tap. */
@@ -18,20 +19,6 @@ const STEP_TEXT: Record<DeleteStep, string> = {
 
 /** How long "Everything is deleted" stays before the app restarts as on a first run. */
 const DONE_PAUSE_MS = 1_500;
-
-function useOnline(): boolean {
-  const [online, setOnline] = useState(navigator.onLine);
-  useEffect(() => {
-    const update = () => setOnline(navigator.onLine);
-    window.addEventListener('online', update);
-    window.addEventListener('offline', update);
-    return () => {
-      window.removeEventListener('online', update);
-      window.removeEventListener('offline', update);
-    };
-  }, []);
-  return online;
-}
 
 /** The confirmation for "Delete everything": what goes, from where, and a typed confirmation. */
 export function DeleteDialog({ onClose }: { onClose: () => void }) {

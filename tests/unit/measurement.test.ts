@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { settleFor } from '../../src/measurement/capture';
-import { stabilityInputFor } from '../../src/shared/stability-input';
-import type { CheckIn } from '../../src/shared/checkin';
+import { blankCheckIn, type CheckIn } from '../../src/shared/checkin';
 import { type Measurement, parseMeasurement, parseMeasurementDoc } from '../../src/shared/measurement';
+import { stabilityInputFor } from '../../src/shared/stability-input';
 
 const valid: Measurement = {
   date: '2026-11-30',
@@ -69,16 +69,7 @@ describe('stabilityInputFor', () => {
     source: { ...valid.source, demo },
   });
   const checkIn = (date: string, period: CheckIn['period'], patch: Partial<CheckIn>): CheckIn => ({
-    date,
-    period,
-    fatigue: null,
-    brainFog: null,
-    pain: null,
-    sleepQuality: null,
-    orthostatic: null,
-    mood: null,
-    crash: false,
-    note: '',
+    ...blankCheckIn(date, period),
     savedAt: 1,
     ...patch,
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckIn } from '../../src/shared/checkin';
+import { blankCheckIn, type CheckIn } from '../../src/shared/checkin';
 import type { Measurement } from '../../src/shared/measurement';
 import { zoneBounds } from '../../src/shared/pacing/zones';
 import { appendToChunk, emptyChunk, type HeartRateSample, type SampleChunk } from '../../src/shared/samples';
@@ -36,16 +36,7 @@ const measurement = (date: string, rmssd: number, restingHr: number, demo = fals
 });
 
 const checkIn = (date: string, period: CheckIn['period'], over: Partial<CheckIn> = {}): CheckIn => ({
-  date,
-  period,
-  fatigue: null,
-  brainFog: null,
-  pain: null,
-  sleepQuality: null,
-  orthostatic: null,
-  mood: null,
-  crash: false,
-  note: '',
+  ...blankCheckIn(date, period),
   savedAt: 0,
   ...over,
 });

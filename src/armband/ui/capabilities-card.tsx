@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { type Capability, CapabilityList } from '../../ui/capability-list';
 import { detectCapabilities } from '../capabilities';
 import { armbandState } from '../live-state';
 
@@ -7,7 +8,7 @@ export function ArmbandCapabilitiesCard() {
   const caps = detectCapabilities();
   const adapter = useAdapterAvailability();
   const state = armbandState.value;
-  const rows: { name: string; has: boolean; use: string; instead: string }[] = [
+  const rows: Capability[] = [
     {
       name: 'Web Bluetooth',
       has: caps.webBluetooth,
@@ -33,17 +34,7 @@ export function ArmbandCapabilitiesCard() {
       <h2 id="armband-caps-title" class="card-title">
         Armband
       </h2>
-      <ul class="list" data-testid="armband-capabilities">
-        {rows.map((row) => (
-          <li key={row.name} class="list-row capability">
-            <div>
-              <strong>{row.name}</strong>
-              <div class="muted small">{row.has ? row.use : row.instead}</div>
-            </div>
-            <span class={row.has ? 'pill' : 'pill pill-missing'}>{row.has ? 'Yes' : 'No'}</span>
-          </li>
-        ))}
-      </ul>
+      <CapabilityList rows={rows} testId="armband-capabilities" />
       {caps.webBluetooth && (
         <p class={adapter === false ? 'error' : 'muted small'} data-testid="armband-adapter">
           {adapter === null

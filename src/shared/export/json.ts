@@ -1,6 +1,6 @@
 import type { CheckIn } from '../checkin';
 import type { Measurement } from '../measurement';
-import type { IntervalKind, RecordingGap } from '../samples';
+import type { RecordingGap } from '../samples';
 import type { ExportDocuments, ExportMessage, UnreadableDoc } from './documents';
 import { type ExportSample, isoTime } from './samples';
 
@@ -16,17 +16,8 @@ export interface ExportArmband {
   lastConnectedAt: string | null;
 }
 
-/** One heart-rate reading in the JSON export. */
-export interface JsonSample {
-  time: string;
-  timeMs: number;
-  sourceId: string;
-  demo: boolean;
-  bpm: number;
-  contact: boolean | null;
-  intervalKind: IntervalKind;
-  intervalsMs: number[];
-}
+/** One heart-rate reading in the JSON export: an export sample with its time as ISO text and ms. */
+export type JsonSample = { time: string; timeMs: number } & Omit<ExportSample, 't'>;
 
 /** The whole JSON export, version 1, as a reader parses it. Keys appear in this order. */
 export interface SteadyExportV1 {
