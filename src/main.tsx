@@ -3,7 +3,10 @@ import { ensureAccount } from './account/account';
 import { App } from './app';
 import { armband } from './armband/armband-control';
 import { loadMessages } from './messages/messages';
+import { startPacing } from './pacing/pacing-control';
+import { recheckPushSubscription } from './push/push-subscription';
 import { registerServiceWorker } from './pwa/registration';
+import { watchStorage } from './storage/storage-health';
 import { registerPeriodicSync } from './sync/background-registration';
 import { lastRun, startPageSync } from './sync/sync-client';
 import './styles/app.css';
@@ -12,9 +15,12 @@ import './styles/app.css';
 render(<App />, document.getElementById('app') as HTMLElement);
 registerServiceWorker();
 void armband(); // loads the armband owner after first render; it reconnects a remembered armband
+void startPacing(); // pacing alerts on every screen, loaded after first render too
 const lifetime = new AbortController();
+watchStorage(lifetime.signal);
 void ensureAccount(lifetime.signal).then(() => {
   startPageSync(lifetime.signal);
   lastRun.subscribe(() => void loadMessages());
   void registerPeriodicSync();
+  void recheckPushSubscription();
 });

@@ -2,6 +2,7 @@ import { firstDelivery } from '../src/db/push-dedup';
 import { runSyncExclusive } from '../src/db/sync-runner';
 import { parsePushTickle } from '../src/shared/push-tickle';
 import { describePushResult, type NotificationContent } from './notify';
+import { keepPushSubscription } from './push-subscription';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -51,6 +52,8 @@ async function handlePush(text: string | undefined): Promise<void> {
   const entry = await runSyncExclusive('push');
   const content = describePushResult(tickle, entry);
   await showIfHidden(content);
+  // The notification first: it must not wait on the push service.
+  await keepPushSubscription('push');
 }
 
 async function showIfHidden(content: NotificationContent): Promise<void> {

@@ -3,6 +3,7 @@ import { handleBackgroundFetchEvents } from './background-fetch';
 import { handleLifecycle } from './lifecycle';
 import { routeAppShell } from './precache';
 import { handlePushEvents } from './push';
+import { handlePushSubscriptionEvents } from './push-subscription';
 import { handleSyncEvents } from './sync';
 
 // Entry: wiring only. Each family of events lives in its own module.
@@ -11,3 +12,5 @@ routeAppShell();
 handleSyncEvents();
 handleBackgroundFetchEvents();
 handlePushEvents();
+// After handleSyncEvents: its listeners must ask for the sync lock before this module's do.
+handlePushSubscriptionEvents();

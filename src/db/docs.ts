@@ -1,3 +1,4 @@
+import { DOCS_CHANNEL, type DocsBroadcast } from '../shared/messages';
 import type { DocKind, DocRecord } from '../shared/sync/batch-codec';
 import { openSteadyDb } from './schema';
 import { outboxEntry } from './sync-store';
@@ -12,6 +13,11 @@ export async function saveDoc(kind: DocKind, id: string, body: Record<string, un
   const doc: StoredDoc = { kind, id, body, key: `${kind}|${id}`, updatedAt: now };
   await Promise.all([tx.objectStore('docs').put(doc), tx.objectStore('outbox').put(outboxEntry(kind, id, now))]);
   await tx.done;
+  // Whoever reads this kind (the pacing monitor reads measurements and settings) hears of it at once,
+  // in this page and in other tabs, instead of at the next sync.
+  const channel = new BroadcastChannel(DOCS_CHANNEL);
+  channel.postMessage({ type: 'DOC_SAVED', kind, id } satisfies DocsBroadcast);
+  channel.close();
   return doc;
 }
 

@@ -3,11 +3,15 @@ import { account, defaultDeviceName, describe, joinAccount } from '../account/ac
 import { api } from '../api/api';
 import { ArmbandCapabilitiesCard } from '../armband/ui/capabilities-card';
 import { TransfersSection } from '../backup/transfers-section';
+import { PacingSettingsCard } from '../pacing/pacing-settings-card';
+import { PushCard } from '../push/push-card';
+import { BackgroundCapabilitiesCard } from '../pwa/background-capabilities-card';
 import { workerState } from '../pwa/registration';
 import type { DeviceInfo, ListDevicesResponse } from '../shared/api';
 import { normaliseSyncCode } from '../shared/api';
 import { APP_VERSION } from '../shared/version';
 import { ScreenHeader } from '../ui/screen-header';
+import { YourDataCard } from '../your-data/your-data-card';
 
 /** Account, devices, sync code, and what this browser can do. */
 export function SettingsScreen() {
@@ -17,8 +21,12 @@ export function SettingsScreen() {
       <SyncCodeCard />
       <DevicesCard />
       <JoinCard />
+      <PushCard />
+      <PacingSettingsCard />
       <ArmbandCapabilitiesCard />
+      <BackgroundCapabilitiesCard />
       <TransfersSection />
+      <YourDataCard />
       <AboutCard />
     </>
   );

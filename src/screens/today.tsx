@@ -1,5 +1,7 @@
 import { ArmbandDetailsCard } from '../armband/ui/armband-details-card';
 import { LiveCard } from '../armband/ui/live-card';
+import { MorningCard } from '../measurement/morning-card';
+import { PacingCard } from '../pacing/pacing-card';
 import { ScreenHeader } from '../ui/screen-header';
 
 /** Live heart rate from the armband (or the demo armband), with its connection and details. */
@@ -8,6 +10,8 @@ export function TodayScreen() {
     <>
       <ScreenHeader title="Today" />
       <LiveCard />
+      <MorningCard />
+      <PacingCard />
       <ArmbandDetailsCard />
     </>
   );

@@ -26,3 +26,9 @@ export type SyncWorkerResponse = { type: 'SYNC_RESULT'; requestId: number; entry
 
 /** Broadcast on the `steady-sync` BroadcastChannel by whoever ran a sync (page worker or service worker). */
 export type SyncBroadcast = { type: 'SYNC_FINISHED'; entry: SyncLogEntry };
+
+/** The BroadcastChannel on which every locally saved document is announced (tabs, workers, this page). */
+export const DOCS_CHANNEL = 'steady-docs';
+
+/** Broadcast on `steady-docs` after a document was saved on this device (src/db/docs.ts). */
+export type DocsBroadcast = { type: 'DOC_SAVED'; kind: string; id: string };

@@ -1,0 +1,194 @@
+import { effect } from '@preact/signals';
+import { liveReading } from '../armband/live-state';
+import { openSteadyDb } from '../db/schema';
+import { readChunks } from '../recording/stored-samples';
+import { DOCS_CHANNEL, type DocsBroadcast } from '../shared/messages';
+import type { AlertEvent } from '../shared/pacing/alerts';
+import { type BpmSample, zoneOf } from '../shared/pacing/zones';
+import { chunkSamples, minuteStartOf } from '../shared/samples';
+import { lastRun } from '../sync/sync-client';
+import { deliverAlert } from './pacing-alert';
+import { PacingSession } from './pacing-session';
+import { notificationPermission, pacingInputs, pacingStatus } from './pacing-state';
+import { refreshPacingInputs } from './settings';
+
+/** How often to look for a new day while no samples arrive (the budget resets at local midnight). */
+const DAY_CHECK_MS = 60_000;
+
+/**
+ * The one pacing monitor of the page: fed by the live heart-rate stream, it runs the alert
+ * detector, alerts once per episode, keeps today's load, and publishes it all in pacingStatus.
+ * Lives until `lifetime` aborts.
+ */
+export class PacingMonitor {
+  private readonly session: PacingSession;
+  /** Whether the samples being counted are the demo armband's (demo data never mixes with real). */
+  private demo = false;
+  private bpm: number | null = null;
+  private t: number | null = null;
+  private alert: NonNullable<typeof pacingStatus.value>['alert'] = null;
+  /** False until today's stored samples have been read: until then the load would be too low. */
+  private dayRead = false;
+
+  constructor(private readonly lifetime: AbortSignal) {
+    const { settings, measured } = pacingInputs.value;
+    this.session = new PacingSession({ settings, measuredRestingHr: measured?.bpm ?? null }, Date.now());
+  }
+
+  start(): void {
+    const { lifetime } = this;
+    const disposers = [
+      effect(() => {
+        const { settings, measured } = pacingInputs.value;
+        this.session.configure({ settings, measuredRestingHr: measured?.bpm ?? null });
+        this.publish();
+      }),
+      liveReading.subscribe((reading) => {
+        // No contact: the number is not a heart rate, and must neither alert nor count.
+        if (!reading || reading.contact === false) return;
+        if (reading.demo !== this.demo) this.switchSource(reading.demo, reading.t);
+        this.onSample({ t: reading.t, bpm: reading.bpm });
+      }),
+      // After a sync: settings or a measurement may have come from another device, and samples too.
+      lastRun.subscribe(() => {
+        void refreshPacingInputs().catch((error: unknown) => console.error('Steady: could not read the pacing settings', error));
+        void this.readStoredDay();
+      }),
+    ];
+    // A morning reading or a settings change saved on this device: new resting HR or threshold now.
+    const docs = new BroadcastChannel(DOCS_CHANNEL);
+    docs.onmessage = (event: MessageEvent<DocsBroadcast>) => {
+      if (event.data.kind !== 'measurement' && event.data.kind !== 'settings') return;
+      void refreshPacingInputs().catch((error: unknown) => console.error('Steady: could not read the pacing settings', error));
+    };
+    disposers.push(() => docs.close());
+    const timer = setInterval(() => this.checkDay(), DAY_CHECK_MS);
+    lifetime.addEventListener(
+      'abort',
+      () => {
+        for (const dispose of disposers) dispose();
+        clearInterval(timer);
+      },
+      { once: true },
+    );
+    void watchPermission(lifetime);
+    this.publish();
+  }
+
+  private onSample(sample: BpmSample): void {
+    this.checkDay(sample.t);
+    const events = this.session.push(sample);
+    this.bpm = sample.bpm;
+    this.t = sample.t;
+    for (const event of events) this.handle(event);
+    this.publish();
+  }
+
+  private handle(event: AlertEvent): void {
+    switch (event.type) {
+      case 'alert':
+        void this.raise(event);
+        break;
+      case 'episode-end':
+        this.alert = null;
+        break;
+    }
+  }
+
+  /** Alerts for a new episode (the detector emits at most one `alert` per episode). */
+  private async raise(event: Extract<AlertEvent, { type: 'alert' }>): Promise<void> {
+    const { settings } = pacingInputs.value;
+    const threshold = this.session.zoneBounds.threshold;
+    const base = { t: event.t, bpm: event.bpm, episodeStart: event.episodeStart, threshold };
+    if (!settings.alerts) {
+      this.alert = { ...base, delivery: 'off', problem: null };
+      return this.publish();
+    }
+    // Shown in the page at once; the notification may take a moment (waiting for the worker).
+    this.alert = { ...base, delivery: 'in-page', problem: null };
+    this.publish();
+    const outcome = await deliverAlert({
+      bpm: event.bpm,
+      threshold,
+      aboveMs: event.t - event.episodeStart,
+      vibrate: settings.vibrate,
+      demo: this.demo,
+    });
+    // The episode may have ended while the notification was being shown.
+    if (this.alert?.episodeStart !== event.episodeStart) return;
+    this.alert = { ...base, ...outcome };
+    this.publish();
+  }
+
+  private switchSource(demo: boolean, t: number): void {
+    this.demo = demo;
+    this.alert = null;
+    this.dayRead = false;
+    this.session.reset(t);
+    void this.readStoredDay();
+  }
+
+  /** Starts a new day's budget at local midnight, with or without samples arriving. */
+  private checkDay(now = Date.now()): void {
+    if (!this.session.rollDay(now)) return;
+    this.dayRead = false;
+    this.publish();
+    void this.readStoredDay();
+  }
+
+  /** Adds today's recorded samples of the current kind (demo or real, any armband) to the session. */
+  private async readStoredDay(): Promise<void> {
+    const day = this.session.day;
+    const demo = this.demo;
+    try {
+      const chunks = await readChunks(await openSteadyDb(), minuteStartOf(day));
+      if (this.lifetime.aborted || demo !== this.demo || day !== this.session.day) return;
+      const samples: BpmSample[] = [];
+      for (const chunk of chunks) {
+        if (chunk.demo !== demo) continue;
+        for (const { t, bpm, contact } of chunkSamples(chunk)) if (contact !== false) samples.push({ t, bpm });
+      }
+      this.session.addStored(samples, day);
+      this.dayRead = true;
+      this.publish();
+    } catch (error) {
+      console.error("Steady: could not read today's heart rate for pacing", error);
+    }
+  }
+
+  private publish(): void {
+    const bounds = this.session.zoneBounds;
+    const state = this.session.alertState;
+    pacingStatus.value = {
+      bounds,
+      bpm: this.bpm,
+      zone: this.bpm === null ? null : zoneOf(this.bpm, bounds),
+      phase: state.phase,
+      phaseSince: state.since,
+      t: this.t,
+      load: this.dayRead ? this.session.load : null,
+      demo: this.demo,
+      alert: this.alert,
+    };
+  }
+}
+
+/** Keeps notificationPermission current when the person changes it in the browser's site settings. */
+async function watchPermission(lifetime: AbortSignal): Promise<void> {
+  if (typeof Notification === 'undefined') return;
+  notificationPermission.value = Notification.permission;
+  try {
+    const status = await navigator.permissions.query({ name: 'notifications' });
+    status.addEventListener('change', () => (notificationPermission.value = Notification.permission), { signal: lifetime });
+  } catch {
+    // permissions.query does not know 'notifications' in some browsers: the value read above stands.
+  }
+}
+
+/** Starts the page's pacing monitor. */
+export function startPacingMonitor(lifetime: AbortSignal): PacingMonitor {
+  const monitor = new PacingMonitor(lifetime);
+  // Subscribing to lastRun reads the settings and today's samples at once (a signal calls back immediately).
+  monitor.start();
+  return monitor;
+}

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DAILY_POINTS } from '../../src/shared/pacing/budget';
+import {
+  DEFAULT_PACING_SETTINGS,
+  DEFAULT_RESTING_HR,
+  effectiveRestingHr,
+  numberFromInput,
+  type PacingSettings,
+  pacingSettingsFromDoc,
+  parsePacingSettings,
+} from '../../src/shared/pacing/settings';
+import { paceThreshold } from '../../src/shared/pacing/zones';
+
+const valid: PacingSettings = { restingHr: 58, threshold: 100, dwellSeconds: 5, dailyPoints: 150, alerts: true, vibrate: false };
+const fieldsOf = (input: unknown) => {
+  const parsed = parsePacingSettings(input);
+  return parsed.ok ? [] : parsed.errors.map((e) => e.field);
+};
+
+describe('pacing settings defaults', () => {
+  it('are automatic resting HR and threshold, 15 s dwell, 120 points, alerts and vibration on', () => {
+    expect(DEFAULT_PACING_SETTINGS).toEqual({
+      restingHr: null,
+      threshold: null,
+      dwellSeconds: 15,
+      dailyPoints: DEFAULT_DAILY_POINTS,
+      alerts: true,
+      vibrate: true,
+    });
+    expect(DEFAULT_DAILY_POINTS).toBe(120);
+    expect(parsePacingSettings(DEFAULT_PACING_SETTINGS)).toEqual({ ok: true, value: DEFAULT_PACING_SETTINGS });
+  });
+});
+
+describe('parsePacingSettings', () => {
+  it('accepts valid settings and returns exactly the known fields', () => {
+    expect(parsePacingSettings({ ...valid, extra: 'ignored' })).toEqual({ ok: true, value: valid });
+  });
+
+  it.each([
+    ['threshold', 59, false],
+    ['threshold', 60, true],
+    ['threshold', 200, true],
+    ['threshold', 201, false],
+    ['threshold', 99.5, false],
+    ['threshold', Number.NaN, false],
+    ['threshold', '100', false],
+    ['dwellSeconds', 4, false],
+    ['dwellSeconds', 5, true],
+    ['dwellSeconds', 120, true],
+    ['dwellSeconds', 121, false],
+    ['dailyPoints', 9, false],
+    ['dailyPoints', 1000, true],
+    ['restingHr', 29, false],
+    ['restingHr', 30, true],
+    ['restingHr', 121, false],
+  ] as const)('%s = %s is %s', (field, value, ok) => {
+    // A resting HR of 30 with a threshold of 100 is fine; keep the pair consistent for the others.
+    expect(parsePacingSettings({ ...valid, [field]: value }).ok).toBe(ok);
+  });
+
+  it('names the range in the message', () => {
+    const parsed = parsePacingSettings({ ...valid, threshold: 250 });
+    expect(parsed).toEqual({
+      ok: false,
+      errors: [{ field: 'threshold', message: 'Threshold must be a whole number from 60 to 200 bpm.' }],
+    });
+  });
+
+  it('reports every bad field at once', () => {
+    expect(fieldsOf({ restingHr: 'x', threshold: 10, dwellSeconds: 0, dailyPoints: -1, alerts: 'yes', vibrate: 1 })).toEqual([
+      'restingHr',
+      'threshold',
+      'dwellSeconds',
+      'dailyPoints',
+      'alerts',
+      'vibrate',
+    ]);
+    // Strict: a missing field is an error too (null, not absence, means automatic).
+    expect(fieldsOf({})).toEqual(['restingHr', 'threshold', 'dwellSeconds', 'dailyPoints', 'alerts', 'vibrate']);
+  });
+
+  it('refuses what is not an object', () => {
+    for (const input of [null, undefined, 3, 'settings', [valid]]) expect(parsePacingSettings(input).ok).toBe(false);
+  });
+
+  it('refuses a hand-set threshold at or below a typed resting HR', () => {
+    const parsed = parsePacingSettings({ ...valid, restingHr: 100, threshold: 100 });
+    expect(parsed).toEqual({
+      ok: false,
+      errors: [{ field: 'threshold', message: 'Threshold must be above your resting heart rate (100 bpm).' }],
+    });
+    expect(parsePacingSettings({ ...valid, restingHr: 99, threshold: 100 }).ok).toBe(true);
+  });
+
+  it('allows null (automatic) for resting HR and threshold only', () => {
+    expect(parsePacingSettings({ ...valid, restingHr: null, threshold: null }).ok).toBe(true);
+    expect(fieldsOf({ ...valid, dwellSeconds: null })).toEqual(['dwellSeconds']);
+  });
+});
+
+describe('pacingSettingsFromDoc (a stored body from any device)', () => {
+  it('keeps a valid body as it is', () => {
+    expect(pacingSettingsFromDoc(valid)).toEqual(valid);
+  });
+
+  it('keeps the valid fields and defaults the rest', () => {
+    expect(pacingSettingsFromDoc({ threshold: 110, dwellSeconds: 'soon', alerts: false })).toEqual({
+      ...DEFAULT_PACING_SETTINGS,
+      threshold: 110,
+      alerts: false,
+    });
+  });
+
+  it('drops a threshold that is not above the typed resting HR (back to automatic)', () => {
+    expect(pacingSettingsFromDoc({ ...valid, restingHr: 110, threshold: 100, dwellSeconds: 0 })).toEqual({
+      ...valid,
+      restingHr: 110,
+      threshold: null,
+      dwellSeconds: DEFAULT_PACING_SETTINGS.dwellSeconds,
+    });
+  });
+
+  it('gives the defaults for garbage', () => {
+    for (const body of [null, 'x', [], 42]) expect(pacingSettingsFromDoc(body)).toEqual(DEFAULT_PACING_SETTINGS);
+  });
+});
+
+describe('resting HR in use', () => {
+  const automatic = { ...DEFAULT_PACING_SETTINGS };
+
+  it('is the typed value first, then the measurement, then the default', () => {
+    expect(effectiveRestingHr({ ...automatic, restingHr: 52 }, 64)).toEqual({ bpm: 52, source: 'typed' });
+    expect(effectiveRestingHr(automatic, 63.6)).toEqual({ bpm: 64, source: 'measurement' });
+    expect(effectiveRestingHr(automatic, null)).toEqual({ bpm: DEFAULT_RESTING_HR, source: 'default' });
+    expect(effectiveRestingHr(automatic, Number.NaN)).toEqual({ bpm: 60, source: 'default' });
+  });
+
+  it('gives the automatic threshold resting + 15 (75 by default)', () => {
+    expect(paceThreshold(effectiveRestingHr(automatic, null).bpm, automatic.threshold)).toBe(75);
+    expect(paceThreshold(effectiveRestingHr(automatic, 58).bpm, 100)).toBe(100);
+  });
+});
+
+describe('numberFromInput', () => {
+  it('turns empty text into null and anything else into a number (NaN when not one)', () => {
+    expect(numberFromInput('  ')).toBeNull();
+    expect(numberFromInput(' 100 ')).toBe(100);
+    expect(numberFromInput('1e2')).toBe(100);
+    expect(numberFromInput('abc')).toBeNaN();
+  });
+});
