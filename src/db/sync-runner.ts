@@ -19,8 +19,8 @@ export async function runSyncExclusive(
 ): Promise<SyncLogEntry> {
   const entry = await navigator.locks
     .request('steady-sync', { signal: options.signal }, async () => {
-      const store = new IdbSyncStore();
       const credentials = await (await openSteadyDb()).get('meta', 'credentials');
+      const store = new IdbSyncStore(openSteadyDb, credentials?.accountId ?? null);
       if (!credentials) {
         const skipped = unfinished(trigger, 'not-signed-in', 'this device has no account yet');
         await store.appendLog(skipped);

@@ -11,9 +11,25 @@ export function outboxEntry(kind: string, recordId: string, now: number, readyAt
   return { key: `${kind}|${recordId}`, kind, recordId, queuedAt: now, readyAt };
 }
 
+/** The device joined another account while a run was pulling: the run stops; the next one starts afresh. */
+export class AccountChangedError extends Error {
+  constructor() {
+    super('this device joined another account during the run; the next run pulls that account from the start');
+    this.name = 'AccountChangedError';
+  }
+}
+
 /** The sync engine's storage over IndexedDB. Works in the page, Web Workers and the service worker. */
 export class IdbSyncStore implements SyncStore {
-  constructor(private readonly open: () => Promise<SteadyDb> = openSteadyDb) {}
+  /**
+   * `accountId`: the account the run syncs with. A pull page is only applied while this device
+   * still belongs to it: a run that began before the device joined another account
+   * (src/db/account-switch.ts) must not write its old account's cursor over the cleared one.
+   */
+  constructor(
+    private readonly open: () => Promise<SteadyDb> = openSteadyDb,
+    private readonly accountId: string | null = null,
+  ) {}
 
   async getInflight(): Promise<InflightBatch | null> {
     const record = await (await this.open()).get('syncMeta', 'inflight');
@@ -109,7 +125,11 @@ export class IdbSyncStore implements SyncStore {
 
   async applyPull(page: SyncBatch, cursor: string): Promise<number> {
     const db = await this.open();
-    const tx = db.transaction(['chunks', 'docs', 'outbox', 'syncMeta'], 'readwrite');
+    const tx = db.transaction(['chunks', 'docs', 'outbox', 'syncMeta', 'meta'], 'readwrite');
+    if (this.accountId !== null && (await tx.objectStore('meta').get('credentials'))?.accountId !== this.accountId) {
+      tx.abort();
+      throw new AccountChangedError();
+    }
     const chunks = tx.objectStore('chunks');
     const local = await Promise.all(page.chunks.map((c) => chunks.get(c.id)));
     const writes: Promise<unknown>[] = page.chunks.map((remote, i) => {

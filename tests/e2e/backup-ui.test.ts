@@ -145,6 +145,9 @@ describe('the Transfers card', () => {
     expect(overflow).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await page.goto(`${proxy.url}/sync`);
+    // The Sync screen loads on first visit and then fills in from IndexedDB: shoot it settled.
+    await page.locator('#sync-log').waitFor();
+    await page.waitForLoadState('networkidle');
     await page.locator('#transfers').screenshot({ path: path.join(SHOTS, `sync-transfers-${name}.png`) });
     await page.goto(`${proxy.url}/settings`);
     await expect.poll(() => card.textContent()).toContain('Cancelled');
