@@ -1,7 +1,7 @@
 /**
  * Armband ingest into IndexedDB, in Chromium, through the recorder's own chunk path
  * (groupIntoChunks → writeCatchUp → writeChunkBatches; readSourceChunks → chart columns):
- *   - catch-up of a day of 1 Hz samples with RR intervals (86,400), ~100 minute chunks per transaction;
+ *   - catch-up of a day of 1 Hz samples with RR intervals (86,400), as many minute chunks per transaction as the app uses;
  *   - what a week of that occupies: V8-serialised values, storage.estimate() growth, and the
  *     IndexedDB folder on disk after a browser restart (LevelDB has then compacted its log);
  *   - reading the last 24 h back and turning it into chart columns, warm and after the restart.
@@ -15,13 +15,14 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { build } from 'esbuild';
+import { CATCH_UP_CHUNKS_PER_TRANSACTION } from '../../src/recording/catch-up';
 import type { SampleChunk } from '../../src/shared/samples';
 import { launchBrowser, type TestBrowser } from '../helpers/browser';
 import { builtAppDir, startTestServer } from '../helpers/server';
 
 const PORT = 18290;
 const DAY_SAMPLES = 86_400;
-const CHUNKS_PER_TRANSACTION = 100;
+const CHUNKS_PER_TRANSACTION = CATCH_UP_CHUNKS_PER_TRANSACTION;
 const READ_RUNS = 15;
 
 interface IngestResult {
@@ -227,7 +228,7 @@ async function main(): Promise<void> {
       ],
       [
         '  machine ceiling: bare IndexedDB',
-        'the same 1440 chunks, prebuilt, put 100 a tx',
+        `the same 1440 chunks, prebuilt, put ${CHUNKS_PER_TRANSACTION} a tx`,
         `${baseline.putMs.toFixed(0)} ms = ${Math.round(DAY_SAMPLES / (baseline.putMs / 1000)).toLocaleString('en')}/s`,
         '',
         '',
