@@ -52,7 +52,7 @@ describe.each([
   { name: 'desktop, light', viewport: { width: 1280, height: 800 }, colorScheme: 'light' as const },
   { name: 'desktop, dark', viewport: { width: 1280, height: 800 }, colorScheme: 'dark' as const },
 ])('axe on every screen ($name)', ({ viewport, colorScheme }) => {
-  it.each(PATHS)('%s has no serious or critical violations', async (path) => {
+  it.each(PATHS)('%s has no serious or critical violations and fits the width', async (path) => {
     const { page } = browser;
     await page.setViewportSize(viewport);
     await page.emulateMedia({ colorScheme });
@@ -65,6 +65,14 @@ describe.each([
     // Let lazy parts (charts, cards reading IndexedDB) settle before judging.
     await page.waitForTimeout(400);
     expect(await seriousViolations(page)).toEqual([]);
+    // Nothing pushes the page sideways: a phone would scroll the whole screen horizontally.
+    const overflowing = await page.evaluate(() =>
+      [...document.querySelectorAll('main *')]
+        .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1)
+        .slice(0, 5)
+        .map((element) => `${element.tagName.toLowerCase()}.${element.className}`),
+    );
+    expect(overflowing).toEqual([]);
   });
 });
 
