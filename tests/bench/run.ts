@@ -12,7 +12,7 @@ const benches = fs
 let failed = 0;
 for (const bench of benches) {
   console.log(`\n=== ${bench}`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(folder, bench)], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(folder, bench)], { stdio: 'inherit' });
   if (result.status !== 0) failed++;
 }
 process.exit(failed === 0 ? 0 : 1);
