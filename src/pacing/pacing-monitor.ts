@@ -3,7 +3,7 @@ import { liveReading } from '../armband/live-state';
 import { openSteadyDb } from '../db/schema';
 import { readChunks } from '../recording/stored-samples';
 import { DOCS_CHANNEL, type DocsBroadcast } from '../shared/messages';
-import type { AlertEvent } from '../shared/pacing/alerts';
+import type { AlertEvent, AlertState } from '../shared/pacing/alerts';
 import { type BpmSample, zoneOf } from '../shared/pacing/zones';
 import { chunkSamples, minuteStartOf } from '../shared/samples';
 import { lastRun } from '../sync/sync-client';
@@ -32,7 +32,9 @@ export class PacingMonitor {
 
   constructor(private readonly lifetime: AbortSignal) {
     const { settings, measured } = pacingInputs.value;
-    this.session = new PacingSession({ settings, measuredRestingHr: measured?.bpm ?? null }, Date.now());
+    const carried = loadEpisode();
+    this.demo = carried?.demo ?? false;
+    this.session = new PacingSession({ settings, measuredRestingHr: measured?.bpm ?? null }, Date.now(), undefined, carried?.state);
   }
 
   start(): void {
@@ -78,6 +80,7 @@ export class PacingMonitor {
   private onSample(sample: BpmSample): void {
     this.checkDay(sample.t);
     const events = this.session.push(sample);
+    saveEpisode(this.session.alertState, this.demo);
     this.bpm = sample.bpm;
     this.t = sample.t;
     for (const event of events) this.handle(event);
@@ -191,4 +194,32 @@ export function startPacingMonitor(lifetime: AbortSignal): PacingMonitor {
   // Subscribing to lastRun reads the settings and today's samples at once (a signal calls back immediately).
   monitor.start();
   return monitor;
+}
+
+/**
+ * The detector's state while an episode is on, kept in sessionStorage (this tab only, it survives
+ * a reload): a reload mid-episode carries on instead of alerting a second time. A stale one is
+ * harmless: the detector ends an episode whose last sample is too old (a gap) on the next sample.
+ */
+const EPISODE_KEY = 'steady-pacing-episode';
+
+function saveEpisode(state: AlertState, demo: boolean): void {
+  try {
+    if (state.phase === 'calm' || state.phase === 'rising') sessionStorage.removeItem(EPISODE_KEY);
+    else sessionStorage.setItem(EPISODE_KEY, JSON.stringify({ state, demo }));
+  } catch {
+    // Storage refused (private mode quota): at worst a reload alerts once more.
+  }
+}
+
+function loadEpisode(): { state: AlertState; demo: boolean } | null {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(EPISODE_KEY) ?? 'null') as { state?: AlertState; demo?: unknown } | null;
+    const state = stored?.state;
+    const phases: unknown[] = ['alerted', 'recovering'];
+    if (!state || !phases.includes(state.phase) || typeof state.lastT !== 'number' || typeof state.episodeStart !== 'number') return null;
+    return { state, demo: stored.demo === true };
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,4 @@
-import { type AlertDetector, type AlertEvent, type AlertState, createAlertDetector } from '../shared/pacing/alerts';
+import { type AlertDetector, type AlertEvent, type AlertState, createAlertDetector, INITIAL_ALERT_STATE } from '../shared/pacing/alerts';
 import { type DayLoad, dayLoad } from '../shared/pacing/budget';
 import { effectiveRestingHr, type PacingSettings } from '../shared/pacing/settings';
 import { type BpmSample, type ZoneBounds, zoneBounds } from '../shared/pacing/zones';
@@ -34,14 +34,16 @@ export class PacingSession {
   private total: DayLoad;
   private dayStart: number;
 
+  /** `alertState`: an episode carried over from before a reload, so it does not alert twice. */
   constructor(
     config: SessionConfig,
     now: number,
     private readonly dayStartOf: (t: number) => number = localDayStart,
+    alertState: AlertState = INITIAL_ALERT_STATE,
   ) {
     this.config = config;
     this.bounds = boundsFor(config);
-    this.detector = createAlertDetector(alertConfigFor(config, this.bounds));
+    this.detector = createAlertDetector(alertConfigFor(config, this.bounds), alertState);
     this.dayStart = dayStartOf(now);
     this.total = this.fullLoad();
   }

@@ -35,6 +35,18 @@ describe('the pacing session alerts', () => {
     expect(s.alertState.phase).toBe('calm');
   });
 
+  it('not again after a reload mid-episode that carries the detector state over', () => {
+    const before = session();
+    expect(alertsIn(feed(before, hold(120, 10), 0))).toHaveLength(1);
+    const carried = before.alertState;
+    expect(carried.phase).toBe('alerted');
+    // The reloaded page: samples resume two seconds later, still high.
+    const after = new PacingSession({ settings: settings(), measuredRestingHr: 60 }, T0 + 12_000, utcDay, carried);
+    expect(alertsIn(feed(after, hold(120, 10), 12))).toEqual([]);
+    // Without the carried state the same samples alert: the test can tell the difference.
+    expect(alertsIn(feed(session(), hold(120, 10), 12))).toHaveLength(1);
+  });
+
   it('again for a second rise after recovery', () => {
     const s = session();
     const first = feed(s, [...hold(80, 5), ...hold(120, 8), ...hold(80, 15)], 0);
