@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import {
   DEFAULT_RESTING_HR,
@@ -107,14 +108,7 @@ export function PacingSettingsCard() {
         <form class="pacing-form" onSubmit={save} noValidate>
           <fieldset>
             <legend>Resting heart rate</legend>
-            <label class="choice">
-              <input
-                type="radio"
-                class="pacing-check"
-                name="resting-mode"
-                checked={form.restingMode === 'measured'}
-                onChange={() => update({ restingMode: 'measured' })}
-              />
+            <Choice name="resting-mode" checked={form.restingMode === 'measured'} onChange={() => update({ restingMode: 'measured' })}>
               <span>
                 From my morning measurement{' '}
                 <span class="muted small">
@@ -123,17 +117,10 @@ export function PacingSettingsCard() {
                     : `(none yet: ${DEFAULT_RESTING_HR} bpm is used until a morning measurement exists)`}
                 </span>
               </span>
-            </label>
-            <label class="choice">
-              <input
-                type="radio"
-                class="pacing-check"
-                name="resting-mode"
-                checked={form.restingMode === 'typed'}
-                onChange={() => update({ restingMode: 'typed' })}
-              />
+            </Choice>
+            <Choice name="resting-mode" checked={form.restingMode === 'typed'} onChange={() => update({ restingMode: 'typed' })}>
               <span>Typed by hand</span>
-            </label>
+            </Choice>
             {form.restingMode === 'typed' && (
               <NumberField
                 id="pacing-resting"
@@ -148,29 +135,15 @@ export function PacingSettingsCard() {
 
           <fieldset>
             <legend>Threshold</legend>
-            <label class="choice">
-              <input
-                type="radio"
-                class="pacing-check"
-                name="threshold-mode"
-                checked={form.thresholdMode === 'auto'}
-                onChange={() => update({ thresholdMode: 'auto' })}
-              />
+            <Choice name="threshold-mode" checked={form.thresholdMode === 'auto'} onChange={() => update({ thresholdMode: 'auto' })}>
               <span>
                 Automatic: resting + {DEFAULT_THRESHOLD_MARGIN_BPM}{' '}
                 <span class="muted small">{autoThreshold !== null ? `(${autoThreshold} bpm now)` : ''}</span>
               </span>
-            </label>
-            <label class="choice">
-              <input
-                type="radio"
-                class="pacing-check"
-                name="threshold-mode"
-                checked={form.thresholdMode === 'manual'}
-                onChange={() => update({ thresholdMode: 'manual' })}
-              />
+            </Choice>
+            <Choice name="threshold-mode" checked={form.thresholdMode === 'manual'} onChange={() => update({ thresholdMode: 'manual' })}>
               <span>Set by hand (from a heart-rate test or your own experience)</span>
-            </label>
+            </Choice>
             {form.thresholdMode === 'manual' && (
               <NumberField
                 id="pacing-threshold"
@@ -276,5 +249,25 @@ function NumberField(props: {
         {props.error ? props.error.message : `${min}–${max} ${unit}`}
       </p>
     </div>
+  );
+}
+
+/** One radio choice of the card, label and input together (a big target, read as one by screen readers). */
+function Choice({
+  name,
+  checked,
+  onChange,
+  children,
+}: {
+  name: string;
+  checked: boolean;
+  onChange: () => void;
+  children: ComponentChildren;
+}) {
+  return (
+    <label class="choice">
+      <input type="radio" class="pacing-check" name={name} checked={checked} onChange={onChange} />
+      {children}
+    </label>
   );
 }
