@@ -1,5 +1,6 @@
 import { docsOfKind, getDoc, saveDoc } from '../db/docs';
-import { type CheckIn, type CheckInPeriod, checkInId, localDateOf, type Parsed, parseCheckIn, parseCheckInDoc } from '../shared/checkin';
+import { type CheckIn, type CheckInPeriod, checkInId, type Parsed, parseCheckIn, parseCheckInDoc } from '../shared/checkin';
+import { dayKeyOf } from '../shared/days';
 
 /** A stored doc that did not parse (a newer app's format, or damage): shown, never silently dropped. */
 export interface UnreadableDoc {
@@ -51,4 +52,4 @@ export async function saveCheckIn(draft: CheckIn, now = Date.now()): Promise<Che
 }
 
 /** Today's local date. */
-export const today = (now = Date.now()) => localDateOf(now);
+export const today = (now = Date.now()) => dayKeyOf(now);

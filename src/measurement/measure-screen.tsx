@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { localDateOf } from '../shared/checkin';
+import { dayKeyOf } from '../shared/days';
 import { type HrvCounts, measureHrv } from '../shared/hrv/hrv';
 import type { Measurement } from '../shared/measurement';
 import { ScreenHeader } from '../ui/screen-header';
@@ -38,7 +38,7 @@ export function MeasureScreen() {
 
   useEffect(() => {
     void loadReadingSettings().then(setSettings, (error: unknown) => setSettingsError(String(error)));
-    void loadMeasurement(localDateOf(Date.now())).then(setEarlier, () => setEarlier(null));
+    void loadMeasurement(dayKeyOf(Date.now())).then(setEarlier, () => setEarlier(null));
     // Leaving the screen cancels a reading in progress: nothing half-done is saved.
     return () => running.current?.abort();
   }, []);

@@ -1,6 +1,6 @@
 import type { UnreadableDoc } from '../checkin/check-in-store';
 import { docsOfKind, getDoc, saveDoc } from '../db/docs';
-import { localDateOf } from '../shared/checkin';
+import { dayKeyOf } from '../shared/days';
 import type { HrvResult } from '../shared/hrv/hrv';
 import { type Measurement, parseMeasurement, parseMeasurementDoc } from '../shared/measurement';
 import type { Capture } from './capture';
@@ -14,7 +14,7 @@ export interface MeasurementList {
 /** The measurement doc for a successful reading, dated by the local day it finished. */
 export function toMeasurement(result: Extract<HrvResult, { ok: true }>, capture: Capture): Measurement {
   return {
-    date: localDateOf(capture.endedAt),
+    date: dayKeyOf(capture.endedAt),
     rmssd: result.rmssd,
     lnRmssd: result.lnRmssd,
     sdnn: result.sdnn,

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { localDateOf } from '../shared/checkin';
+import { dayKeyOf } from '../shared/days';
 import type { Measurement } from '../shared/measurement';
 import { lastRun } from '../sync/sync-client';
 import { loadMeasurement } from './measurement-store';
@@ -10,7 +10,7 @@ import { StabilityCard } from './stability-card';
  * by the stability score. Reloads after a sync (a reading taken on another device).
  */
 export function MorningCardBody() {
-  const date = localDateOf(Date.now());
+  const date = dayKeyOf(Date.now());
   const [reading, setReading] = useState<Measurement | null | undefined>(undefined);
   const syncRun = lastRun.value;
   useEffect(() => {

@@ -203,10 +203,16 @@ export function startPacingMonitor(lifetime: AbortSignal): PacingMonitor {
  */
 const EPISODE_KEY = 'steady-pacing-episode';
 
+/** Whether an episode is in sessionStorage: outside episodes a sample touches no storage at all. */
+let episodeStored = true; // a previous page may have left one
+
 function saveEpisode(state: AlertState, demo: boolean): void {
+  const inEpisode = state.phase === 'alerted' || state.phase === 'recovering';
+  if (!inEpisode && !episodeStored) return;
   try {
-    if (state.phase === 'calm' || state.phase === 'rising') sessionStorage.removeItem(EPISODE_KEY);
-    else sessionStorage.setItem(EPISODE_KEY, JSON.stringify({ state, demo }));
+    if (inEpisode) sessionStorage.setItem(EPISODE_KEY, JSON.stringify({ state, demo }));
+    else sessionStorage.removeItem(EPISODE_KEY);
+    episodeStored = inEpisode;
   } catch {
     // Storage refused (private mode quota): at worst a reload alerts once more.
   }

@@ -78,17 +78,6 @@ export interface CheckIn {
   savedAt: number;
 }
 
-/** The local calendar day of an instant, `YYYY-MM-DD`, in the runtime's time zone. */
-export function localDateOf(t: number): string {
-  const d = new Date(t);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-/** The calendar day `days` after `date` (negative: before). */
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
 /** The doc id of a check-in: `2026-11-30-morning`. */
 export function checkInId(date: string, period: CheckInPeriod): string {
   return `${date}-${period}`;

@@ -3,18 +3,20 @@
  * module that parses one kind does not pull in the others' tables.
  */
 
+import { parseDayKey } from './days';
+
 /** A parse result: the value, or a reason a person can read. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True for a real calendar date written `YYYY-MM-DD`. */
+/** True for a real calendar date written `YYYY-MM-DD` (parseDayKey's rules). */
 export function isIsoDate(value: unknown): value is string {
   if (typeof value !== 'string') return false;
-  const m = DATE_RE.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === value;
+  try {
+    parseDayKey(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A short, safe rendering of a bad value for an error message. */

@@ -1,4 +1,5 @@
-import { addDays, type CheckIn, SCALES } from './checkin';
+import { type CheckIn, SCALES } from './checkin';
+import { addDays } from './days';
 import type { StabilityInput } from './hrv/stability';
 import type { Measurement } from './measurement';
 

@@ -3,10 +3,10 @@
  * IndexedDB and does the day-by-day aggregation and the downsampling; the page only draws.
  */
 
+import type { DayKey } from './days';
 import type { ZoneBounds } from './pacing/zones';
 import type { DayFigures } from './trends/day-load';
 import type { DayLoadSummary, DayRow } from './trends/day-rows';
-import type { DayKey } from './trends/days';
 import type { ChartSeries } from './trends/downsample';
 
 /** The trends worker's cache of per-day loads (derived data only); "delete everything" removes it too. */

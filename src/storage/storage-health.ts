@@ -60,7 +60,7 @@ export async function askForPersistence(): Promise<boolean | null> {
  * successful write is the moment to ask for persistence.
  */
 export function watchStorage(signal: AbortSignal): void {
-  void refreshStorageHealth();
+  // No estimate at start-up: the Storage card reads one when it is shown.
   onRecordingEvent((event) => {
     if (event.type === 'WRITE_FAILED') {
       const previous = storageHealth.value.writeProblem;

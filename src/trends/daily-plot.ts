@@ -1,7 +1,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { dayStart } from '../shared/days';
 import type { DayRow } from '../shared/trends/day-rows';
-import { dayStart } from '../shared/trends/days';
 import type { SeriesDef } from '../shared/trends/series';
 import { axisStyle, plotTheme } from './plot-theme';
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { addDays, type DayKey, dayKeyOf } from '../shared/trends/days';
+import { addDays, type DayKey, dayKeyOf } from '../shared/days';
 import type { TrendsResponse } from '../shared/trends-messages';
 import type { DayPlot } from './day-plot';
 import { durationLabel, longDayLabel, measureSince, timeLabel } from './format';

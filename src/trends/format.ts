@@ -1,4 +1,4 @@
-import { type DayKey, dayStart } from '../shared/trends/days';
+import { type DayKey, dayStart } from '../shared/days';
 
 const dayFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
 const longDayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });

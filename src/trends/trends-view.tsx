@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { dayKeyOf } from '../shared/days';
 import type { DayRow } from '../shared/trends/day-rows';
-import { dayKeyOf } from '../shared/trends/days';
 import { SERIES, type SeriesDef, type SeriesId, seriesById } from '../shared/trends/series';
 import type { TrendsResponse } from '../shared/trends-messages';
 import { DailyChart } from './daily-chart';

@@ -1,7 +1,7 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import type { DayKey } from '../shared/days';
 import type { ZoneBounds } from '../shared/pacing/zones';
 import type { DayLoadSummary } from '../shared/trends/day-rows';
-import type { DayKey } from '../shared/trends/days';
 import { TRENDS_CACHE_DB } from '../shared/trends-messages';
 
 /**

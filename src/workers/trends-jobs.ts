@@ -1,7 +1,7 @@
+import { type DayKey, dayBounds, lastDays } from '../shared/days';
 import { MINUTE_MS } from '../shared/samples';
 import { dayFigures, loadOfDay } from '../shared/trends/day-load';
 import { boundsFor, buildDayRows, type DayLoadSummary, realMornings } from '../shared/trends/day-rows';
-import { type DayKey, dayBounds, lastDays } from '../shared/trends/days';
 import { downsampleMinMax } from '../shared/trends/downsample';
 import type { TrendsRequest, TrendsResponse } from '../shared/trends-messages';
 import { cachedLoads, entryHolds, storeLoad } from './trends-cache';

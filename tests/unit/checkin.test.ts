@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addDays,
   type CheckIn,
   checkInId,
   isEmptyCheckIn,
   isIsoDate,
-  localDateOf,
   NOTE_MAX_LENGTH,
   parseCheckIn,
   parseCheckInDoc,
   parseCheckInId,
   SCALES,
 } from '../../src/shared/checkin';
+import { addDays, dayKeyOf } from '../../src/shared/days';
 
 const valid: CheckIn = {
   date: '2026-11-30',
@@ -115,7 +114,7 @@ describe('dates', () => {
 
   it('gives the local calendar day and steps across month and year ends', () => {
     const t = new Date(2026, 10, 30, 23, 59).getTime();
-    expect(localDateOf(t)).toBe('2026-11-30');
+    expect(dayKeyOf(t)).toBe('2026-11-30');
     expect(addDays('2026-11-30', 1)).toBe('2026-12-01');
     expect(addDays('2026-01-01', -1)).toBe('2025-12-31');
   });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { blankCheckIn, type CheckIn } from '../../src/shared/checkin';
+import { addDays, dayBounds, dayKeyOf, dayStart, lastDays, parseDayKey } from '../../src/shared/days';
 import type { Measurement } from '../../src/shared/measurement';
 import { zoneBounds } from '../../src/shared/pacing/zones';
 import { appendToChunk, emptyChunk, type HeartRateSample, type SampleChunk } from '../../src/shared/samples';
 import { dayFigures, loadOfDay } from '../../src/shared/trends/day-load';
 import { boundsFor, buildDayRows, symptomSum, worstRatings } from '../../src/shared/trends/day-rows';
 import { columnsFromChunks } from '../../src/shared/trends/day-samples';
-import { addDays, dayBounds, dayKeyOf, dayStart, lastDays, parseDayKey } from '../../src/shared/trends/days';
 import { seriesById } from '../../src/shared/trends/series';
 import { summarise, summarySentence } from '../../src/shared/trends/summary';
 

@@ -15,12 +15,12 @@
  */
 import type { CheckIn, ScaleKey } from '../checkin';
 import { SCALES } from '../checkin';
+import type { DayKey } from '../days';
 import { stabilityScore } from '../hrv/stability';
 import type { Measurement } from '../measurement';
 import { DEFAULT_PACING_SETTINGS, effectiveRestingHr, type PacingSettings } from '../pacing/settings';
 import { type ZoneBounds, zoneBounds } from '../pacing/zones';
 import { stabilityInputFor } from '../stability-input';
-import type { DayKey } from './days';
 
 /** The items summed into the symptom score (all 0 none … 3 severe). */
 export const SUMMED_SYMPTOMS: readonly ScaleKey[] = ['fatigue', 'brainFog', 'pain', 'orthostatic'];

@@ -1,7 +1,7 @@
 /** Plain-language summaries of a daily series: what a screen reader (or a glance) gets instead of a chart. */
 
+import type { DayKey } from '../days';
 import type { DayRow } from './day-rows';
-import type { DayKey } from './days';
 import type { SeriesDef } from './series';
 
 /** The figures behind a summary sentence. */
