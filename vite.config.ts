@@ -34,6 +34,7 @@ export default defineConfig({
             'tests/server/push-subscriptions.test.ts',
             'tests/server/push-delivery.test.ts',
             'tests/server/push-triggers.test.ts',
+            'tests/server/rate-limits.test.ts',
           ],
           env: { STEADY_TEST_DB: 'postgres' },
           testTimeout: 20_000,

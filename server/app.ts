@@ -2,6 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Config } from './config';
 import type { OpenDatabase } from './db/open';
 import { acceptJsonBodies } from './json-body';
+import { rateLimits } from './rate-limit/plugin';
 import { accountDeletionRoutes } from './routes/account-deletion';
 import { accountRoutes } from './routes/accounts';
 import { backupRoutes } from './routes/backups';
@@ -23,12 +24,15 @@ export interface AppOptions {
 export async function buildApp({ config, database, logger, hooks }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
+    // Behind N proxies, the client's address is the Nth from the right in X-Forwarded-For.
+    trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     bodyLimit: config.bodyLimit,
     // ajv: report every problem and never coerce or strip what the client sent.
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
     return503OnClosing: true,
   });
   app.decorateRequest('device', null);
+  await rateLimits(app, { limits: config.rateLimits, db: database.db });
   acceptJsonBodies(app);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -53,7 +57,8 @@ export async function buildApp({ config, database, logger, hooks }: AppOptions):
 
   if (config.staticDir) await staticFiles(app, config.staticDir);
 
-  app.setNotFoundHandler((request, reply) => {
+  // The flood guard covers unknown paths too: a scan of made-up URLs is still a flood.
+  app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => {
     if (config.staticDir && request.method === 'GET' && isAppNavigation(request.url, request.headers.accept)) {
       reply.header('Cache-Control', 'no-cache');
       return reply.sendFile('index.html');

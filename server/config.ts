@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { PER_IP_LIMIT, type RateLimit, type RateLimitConfig, ROUTE_LIMITS, type RouteLimitName } from './rate-limit/rules';
 
 /** Server configuration, read once from the environment at start. */
 export interface Config {
@@ -22,6 +23,10 @@ export interface Config {
   /** How often that cleanup runs. */
   backupCleanupIntervalMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Proxies in front of the server whose X-Forwarded-For to believe (TRUST_PROXY hops); 0: none. */
+  trustProxyHops: number;
+  /** Request limits (server/rate-limit/rules.ts). */
+  rateLimits: RateLimitConfig;
   /** Web Push (server/push/). */
   push: PushConfig;
 }
@@ -80,8 +85,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     backupExpiryMs: integer(env, 'BACKUP_EXPIRY_SECONDS', 24 * 3600, 1, 365 * 24 * 3600) * 1000,
     backupCleanupIntervalMs: integer(env, 'BACKUP_CLEANUP_INTERVAL_SECONDS', 3600, 1, 24 * 3600) * 1000,
     logLevel: logLevel as Config['logLevel'],
+    trustProxyHops: integer(env, 'TRUST_PROXY', 0, 0, 10),
+    rateLimits: loadRateLimits(env),
     push: pushConfig(env, cwd),
   };
+}
+
+/** `RATE_LIMIT_…=COUNT/SECONDS`, e.g. `10/3600` for ten an hour. */
+function rateLimit(env: NodeJS.ProcessEnv, variable: string, fallback: RateLimit): RateLimit {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const match = /^(\d{1,9})\/(\d{1,7})$/.exec(raw.trim());
+  const max = Number(match?.[1]);
+  const seconds = Number(match?.[2]);
+  if (!match || max < 1 || seconds < 1)
+    throw new ConfigError(variable, `expected COUNT/SECONDS with both at least 1 (e.g. 10/3600), got ${JSON.stringify(raw)}`);
+  return { max, windowMs: seconds * 1000 };
+}
+
+function loadRateLimits(env: NodeJS.ProcessEnv): RateLimitConfig {
+  const routes = Object.fromEntries(
+    Object.entries(ROUTE_LIMITS).map(([name, spec]) => [name, rateLimit(env, spec.variable, spec.fallback)]),
+  ) as Record<RouteLimitName, RateLimit>;
+  return { perIp: rateLimit(env, PER_IP_LIMIT.variable, PER_IP_LIMIT.fallback), ...routes };
 }
 
 /** Web Push settings. Keys and hosts are checked here for form; server/push/ checks the curve. */

@@ -125,4 +125,15 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('backups_created_idx').on('backups').columns(['account_id', 'created_at']).execute();
     },
   },
+  '0007_rate_limits': {
+    async up(db: Kysely<unknown>) {
+      // Fixed-window request counters shared by every instance (server/rate-limit/counters.ts).
+      await db.schema
+        .createTable('rate_limits')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addColumn('reset_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };

@@ -112,6 +112,15 @@ export interface PushStateTable {
   stale_sync_at: string | null;
 }
 
+/** A request counter of one rate limit for one address or account (server/rate-limit/). */
+export interface RateLimitsTable {
+  /** `${limit}:${scope}:${address or account id}` */
+  key: string;
+  count: number;
+  /** Epoch ms when the window ends and the count starts again. */
+  reset_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   devices: DevicesTable;
@@ -122,4 +131,5 @@ export interface Database {
   push_sends: PushSendsTable;
   messages: MessagesTable;
   push_state: PushStateTable;
+  rate_limits: RateLimitsTable;
 }

@@ -38,6 +38,12 @@ function postgresEnv(dataDir: string): Record<string, string> {
   return { DATABASE_URL: process.env.STEADY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', DATABASE_SCHEMA: schema };
 }
 
+/**
+ * Tests create many accounts and join many devices from 127.0.0.1 against one server; every
+ * other limit stays at its production default, so the suite shows the app works within them.
+ */
+const TEST_RATE_LIMITS = { RATE_LIMIT_ACCOUNT_CREATION: '100000/3600', RATE_LIMIT_DEVICE_JOIN: '100000/3600' };
+
 /** Starts the real server on 127.0.0.1 with a temporary SQLite database (or Postgres schema). */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'steady-test-'));
@@ -48,6 +54,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     DATA_DIR: dataDir,
     STATIC_DIR: options.staticDir ?? '',
     LOG_LEVEL: 'silent',
+    ...TEST_RATE_LIMITS,
     ...options.env,
   });
   const running = await startServer(config, false).catch((error: unknown) => {
