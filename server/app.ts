@@ -9,6 +9,7 @@ import { backupRoutes } from './routes/backups';
 import { healthRoutes } from './routes/health';
 import { pushRoutes } from './routes/push';
 import { syncRoutes } from './routes/sync';
+import { securityHeaders } from './security-headers';
 import { isAppNavigation, staticFiles } from './static-files';
 
 export interface AppOptions {
@@ -32,6 +33,7 @@ export async function buildApp({ config, database, logger, hooks }: AppOptions):
     return503OnClosing: true,
   });
   app.decorateRequest('device', null);
+  await securityHeaders(app);
   await rateLimits(app, { limits: config.rateLimits, db: database.db });
   acceptJsonBodies(app);
 

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { injectAxe } from '../helpers/axe';
 import { launchBrowser, type TestBrowser, waitForController } from '../helpers/browser';
 import { builtAppDir, startTestServer, type TestServer } from '../helpers/server';
 import { SCREENS } from '../helpers/steady-app';
@@ -8,7 +8,6 @@ import { SCREENS } from '../helpers/steady-app';
 // axe-core (https://github.com/dequelabs/axe-core) on every screen, phone and desktop, light and
 // dark, with the demo armband streaming so Today shows its live state. Serious and critical
 // violations of WCAG 2.1 A/AA fail the test; the message lists each with its nodes.
-const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const PATHS = [...SCREENS.map((screen) => screen.path), '/measure'];
 
 let server: TestServer;
@@ -35,7 +34,7 @@ interface Violation {
 }
 
 async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axeSource });
+  await injectAxe(page);
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Violation[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendToChunk, emptyChunk, type HeartRateSample, type SampleChunk } from '../../src/shared/samples';
 import { putSyncedChunks, putSyncedDocs, waitForCredentials } from '../helpers/app-db';
+import { injectAxe } from '../helpers/axe';
 import { launchBrowser, type TestBrowser, waitForController } from '../helpers/browser';
 import { builtAppDir, startTestServer, type TestServer } from '../helpers/server';
 
@@ -195,7 +195,7 @@ describe('the Trends screen', () => {
       await page.getByText('Show the numbers as a table').click();
     }
     await page.locator('.trend-table tbody tr').first().waitFor();
-    await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+    await injectAxe(page);
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
       const violations = await page.evaluate(async () => {

@@ -40,6 +40,8 @@ export interface TestBrowser {
   /** Browser-level DevTools session (Browser.grantPermissions, BluetoothEmulation, PWA). */
   browserCdp: CDPSession;
   profileDir: string;
+  /** Content-Security-Policy violations any page reported so far; `close()` fails on any. */
+  cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBr
     viewport: options.viewport ?? { width: 412, height: 915 },
     colorScheme: options.colorScheme ?? 'light',
   });
+  const cspViolations = await watchCspViolations(context);
   const page = context.pages()[0] ?? (await context.newPage());
   const cdp = await context.newCDPSession(page);
   const browser = context.browser();
@@ -71,11 +74,36 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBr
     cdp,
     browserCdp,
     profileDir,
+    cspViolations,
     async close() {
       await context.close();
       if (!options.profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+      // The server's CSP is part of the app: whatever it blocked, the app needed and lost.
+      if (cspViolations.length > 0) throw new Error(`Content-Security-Policy violations:\n${cspViolations.join('\n')}`);
     },
   };
+}
+
+/**
+ * Collects every CSP violation in every page of the context: Chromium reports each on the
+ * console, and `securitypolicyviolation` (https://w3c.github.io/webappsec-csp/#violation-events)
+ * is reported too so that a violation with no console line is not missed.
+ */
+async function watchCspViolations(context: BrowserContext): Promise<string[]> {
+  const violations: string[] = [];
+  const marker = '[steady-test] CSP violation:';
+  context.on('console', (message) => {
+    const text = message.text();
+    if (text.startsWith(marker) || (message.type() === 'error' && /Content Security Policy/i.test(text))) violations.push(text);
+  });
+  await context.addInitScript((prefix: string) => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(
+        `${prefix} ${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} in ${event.sourceFile}:${event.lineNumber}`,
+      );
+    });
+  }, marker);
+  return violations;
 }
 
 /**

@@ -3,37 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody } from '../../src/shared/api';
+import { INDEX, serveFakeBuild } from '../helpers/fake-build';
 import { startTestServer, type TestServer } from '../helpers/server';
 
-const INDEX = '<!doctype html><title>Steady test shell</title>';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-let appDir: string;
 let server: TestServer;
 
-/** A stand-in for `dist/`: the files a build produces, with recognisable contents. */
-function fakeBuild(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steady-static-'));
-  const files: Record<string, string | Buffer> = {
-    'index.html': INDEX,
-    'sw.js': 'self.addEventListener("fetch", () => {});',
-    'manifest.webmanifest': JSON.stringify({ name: 'Steady', start_url: '/' }),
-    'assets/app-abc123.js': 'console.log("app");',
-    'icons/icon-192.png': Buffer.from('89504e470d0a1a0a', 'hex'),
-  };
-  for (const [name, contents] of Object.entries(files)) {
-    fs.mkdirSync(path.join(dir, path.dirname(name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), contents);
-  }
-  return dir;
-}
-
 beforeAll(async () => {
-  appDir = fakeBuild();
-  server = await startTestServer({ staticDir: appDir });
+  server = await serveFakeBuild();
 });
 afterAll(async () => {
   await server.dispose();
-  fs.rmSync(appDir, { recursive: true, force: true });
 });
 
 function get(url: string, accept?: string): Promise<Response> {
