@@ -12,11 +12,16 @@ import { syncRoutes } from './routes/sync';
 import { securityHeaders } from './security-headers';
 import { isAppNavigation, staticFiles } from './static-files';
 
+export interface LoggerOptions {
+  level: string;
+  stream?: { write(line: string): void };
+}
+
 export interface AppOptions {
   config: Config;
   database: OpenDatabase;
-  /** Pino options, or false for silence (tests). */
-  logger?: boolean | { level: string };
+  /** Pino options, or false for silence (tests); `stream` to read the log (tests). */
+  logger?: boolean | LoggerOptions;
   /** Reactions to what the API did (push triggers). */
   hooks?: { onDataUploaded?: (accountId: string, deviceId: string) => void };
 }
@@ -24,7 +29,8 @@ export interface AppOptions {
 /** Builds the HTTP app: API under /api, the built PWA everywhere else. No side effects. */
 export async function buildApp({ config, database, logger, hooks }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel },
+    // Fastify logs no headers or bodies; redaction keeps it so should a serializer ever add them.
+    logger: logger === false ? false : { level: config.logLevel, ...(typeof logger === 'object' ? logger : {}), redact: LOG_REDACT },
     // Behind N proxies, the client's address is the Nth from the right in X-Forwarded-For.
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     bodyLimit: config.bodyLimit,
@@ -69,6 +75,9 @@ export async function buildApp({ config, database, logger, hooks }: AppOptions):
   });
   return app;
 }
+
+/** Secrets a request can carry: device tokens, and pairing codes in bodies. */
+const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.headers["set-cookie"]'];
 
 function httpReason(status: number): string {
   const reasons: Record<number, string> = {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app';
+import { buildApp, type LoggerOptions } from './app';
 import type { Config } from './config';
 import { openDatabase } from './db/open';
 import { createPush, type PushRuntime } from './push/runtime';
@@ -13,7 +13,7 @@ export interface RunningServer {
 }
 
 /** Opens the database, builds the app and listens. Used by `server/index.ts` and by tests. */
-export async function startServer(config: Config, logger?: boolean | { level: string }): Promise<RunningServer> {
+export async function startServer(config: Config, logger?: boolean | LoggerOptions): Promise<RunningServer> {
   const database = await openDatabase(config);
   // Push needs the app's logger, so the sync routes reach its triggers through a late-bound hook.
   let push: PushRuntime | undefined;
