@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { ensureAccount } from './account/account';
 import { App } from './app';
 import { armband } from './armband/armband-control';
+import { onNewerVersion } from './db/schema';
 import { loadMessages } from './messages/messages';
 import { startPacing } from './pacing/pacing-control';
 import { recheckPushSubscription } from './push/push-subscription';
@@ -12,6 +13,7 @@ import { lastRun, startPageSync } from './sync/sync-client';
 import './styles/app.css';
 
 // Entry: wiring only.
+onNewerVersion(() => location.reload());
 render(<App />, document.getElementById('app') as HTMLElement);
 registerServiceWorker();
 void armband(); // loads the armband owner after first render; it reconnects a remembered armband

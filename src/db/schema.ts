@@ -91,6 +91,19 @@ export type SteadyDb = IDBPDatabase<SteadySchema>;
 
 let opening: Promise<SteadyDb> | null = null;
 
+/** What this context does once it has closed the database for a newer version's upgrade. */
+let afterYieldingToNewerVersion: () => void = () => {
+  // A worker just reopens on its next use.
+};
+
+/**
+ * The page hands over how to follow a newer version of the app that upgrades the database
+ * (reload into it); this module runs in workers too, which have no `location.reload`.
+ */
+export function onNewerVersion(follow: () => void): void {
+  afterYieldingToNewerVersion = follow;
+}
+
 /** Opens (once per context) and upgrades the database. */
 export function openSteadyDb(): Promise<SteadyDb> {
   if (opening) return opening;
@@ -130,8 +143,7 @@ export function openSteadyDb(): Promise<SteadyDb> {
       // A newer version of the app wants to upgrade: get out of its way and reload into it.
       (event.target as IDBDatabase).close();
       opening = null;
-      // Only a page can reload itself; a worker just reopens on its next use.
-      if ('document' in globalThis) location.reload();
+      afterYieldingToNewerVersion();
     },
     terminated() {
       // The browser closed the connection itself (site data cleared, storage evicted): without
