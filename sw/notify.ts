@@ -27,7 +27,7 @@ export function describePushResult(tickle: PushTickle, entry: SyncLogEntry): Not
   if (tickle.type === 'message' || messages > 0) {
     return {
       title: messages > 1 ? `${messages} new messages` : 'New message',
-      body: messages > 0 ? 'Open Steady to read them.' : 'Open Steady to read it.',
+      body: messages > 1 ? 'Open Steady to read them.' : 'Open Steady to read it.',
       tag: 'steady-messages',
       url: '/messages',
       silent: false,

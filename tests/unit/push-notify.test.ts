@@ -38,6 +38,16 @@ describe('describePushResult', () => {
       url: '/sync',
     });
   });
+  it.each([
+    [0, 'New message', 'Open Steady to read it.'],
+    [1, 'New message', 'Open Steady to read it.'],
+    [3, '3 new messages', 'Open Steady to read them.'],
+  ])('words a message push by the number pulled (%i)', (message, title, body) => {
+    expect(describePushResult({ type: 'message', id: 'm' }, run({ pulled: { chunks: 0, docs: { message } } }))).toMatchObject({
+      title,
+      body,
+    });
+  });
   it('counts messages and check-ins', () => {
     expect(describePushResult({ type: 'message', id: '2' }, run({ pulled: { chunks: 0, docs: { message: 3 } } })).title).toBe(
       '3 new messages',
