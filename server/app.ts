@@ -34,7 +34,8 @@ export async function buildApp({ config, database, logger, hooks }: AppOptions):
     // Behind N proxies, the client's address is the Nth from the right in X-Forwarded-For.
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     bodyLimit: config.bodyLimit,
-    // ajv: report every problem and never coerce or strip what the client sent.
+    // ajv: stop at the first problem (collecting every error lets one hostile body cost far more),
+    // and never coerce or strip what the client sent.
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
     return503OnClosing: true,
   });
