@@ -5,6 +5,7 @@ import {
   DEFAULT_RESTING_HR,
   effectiveRestingHr,
   numberFromInput,
+  PACING_LIMITS,
   type PacingSettings,
   pacingSettingsFromDoc,
   parsePacingSettings,
@@ -17,18 +18,22 @@ const fieldsOf = (input: unknown) => {
   return parsed.ok ? [] : parsed.errors.map((e) => e.field);
 };
 
-describe('pacing settings defaults', () => {
-  it('are automatic resting HR and threshold, 15 s dwell, 120 points, alerts and vibration on', () => {
-    expect(DEFAULT_PACING_SETTINGS).toEqual({
-      restingHr: null,
-      threshold: null,
-      dwellSeconds: 15,
-      dailyPoints: DEFAULT_DAILY_POINTS,
-      alerts: true,
-      vibrate: true,
-    });
-    expect(DEFAULT_DAILY_POINTS).toBe(120);
-    expect(parsePacingSettings(DEFAULT_PACING_SETTINGS)).toEqual({ ok: true, value: DEFAULT_PACING_SETTINGS });
+describe('a new user, before touching any setting', () => {
+  const fresh = pacingSettingsFromDoc(undefined);
+
+  it('has settings every device accepts as they are', () => {
+    expect(parsePacingSettings(fresh)).toEqual({ ok: true, value: fresh });
+  });
+
+  it('gets a threshold that follows their own measured resting heart rate, 15 bpm above it', () => {
+    expect(paceThreshold(effectiveRestingHr(fresh, 58).bpm, fresh.threshold)).toBe(73);
+    expect(paceThreshold(effectiveRestingHr(fresh, 66).bpm, fresh.threshold)).toBe(81);
+  });
+
+  it('is alerted (with vibration) after a short dwell, against the standard daily budget', () => {
+    expect(fresh).toMatchObject({ alerts: true, vibrate: true, dailyPoints: DEFAULT_DAILY_POINTS });
+    expect(fresh.dwellSeconds).toBeGreaterThanOrEqual(PACING_LIMITS.dwellSeconds.min);
+    expect(fresh.dwellSeconds).toBeLessThanOrEqual(30);
   });
 });
 
