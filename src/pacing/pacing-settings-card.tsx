@@ -1,10 +1,8 @@
-import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import {
   DEFAULT_RESTING_HR,
   effectiveRestingHr,
   numberFromInput,
-  PACING_LIMITS,
   type PacingSettings,
   type SettingsFieldError,
 } from '../shared/pacing/settings';
@@ -12,51 +10,15 @@ import { DEFAULT_THRESHOLD_MARGIN_BPM } from '../shared/pacing/zones';
 import { AllowAlerts } from './allow-alerts';
 import { askNotificationPermission } from './pacing-alert';
 import { startPacing } from './pacing-control';
+import { AutoOrByHand, NumberField } from './pacing-settings-fields';
+import { type Form, formOf, settingsOf } from './pacing-settings-form';
 import { notificationPermission, pacingInputs } from './pacing-state';
 import { savePacingSettings } from './settings';
-
-/** The form as typed: text for numbers, so a half-typed value is never coerced behind the person's back. */
-interface Form {
-  restingMode: 'measured' | 'typed';
-  restingText: string;
-  thresholdMode: 'auto' | 'manual';
-  thresholdText: string;
-  dwellText: string;
-  pointsText: string;
-  alerts: boolean;
-  vibrate: boolean;
-}
 
 type Status =
   | { kind: 'idle' | 'saving' | 'saved' }
   | { kind: 'invalid'; errors: SettingsFieldError[] }
   | { kind: 'failed'; message: string };
-
-function formOf(settings: PacingSettings): Form {
-  return {
-    restingMode: settings.restingHr === null ? 'measured' : 'typed',
-    restingText: settings.restingHr === null ? '' : String(settings.restingHr),
-    thresholdMode: settings.threshold === null ? 'auto' : 'manual',
-    thresholdText: settings.threshold === null ? '' : String(settings.threshold),
-    dwellText: String(settings.dwellSeconds),
-    pointsText: String(settings.dailyPoints),
-    alerts: settings.alerts,
-    vibrate: settings.vibrate,
-  };
-}
-
-/** A chosen "by hand" field left empty is NaN, so the parser names it rather than silently going automatic. */
-function settingsOf(form: Form): Record<keyof PacingSettings, unknown> {
-  const typed = (text: string) => numberFromInput(text) ?? Number.NaN;
-  return {
-    restingHr: form.restingMode === 'typed' ? typed(form.restingText) : null,
-    threshold: form.thresholdMode === 'manual' ? typed(form.thresholdText) : null,
-    dwellSeconds: typed(form.dwellText),
-    dailyPoints: typed(form.pointsText),
-    alerts: form.alerts,
-    vibrate: form.vibrate,
-  };
-}
 
 /** Settings: resting HR, threshold, dwell, daily pace points, alerts and vibration; synced to every device. */
 export function PacingSettingsCard() {
@@ -106,9 +68,12 @@ export function PacingSettingsCard() {
         <p class="muted">Loading…</p>
       ) : (
         <form class="pacing-form" onSubmit={save} noValidate>
-          <fieldset>
-            <legend>Resting heart rate</legend>
-            <Choice name="resting-mode" checked={form.restingMode === 'measured'} onChange={() => update({ restingMode: 'measured' })}>
+          <AutoOrByHand
+            legend="Resting heart rate"
+            name="resting-mode"
+            auto={form.restingMode === 'measured'}
+            onChoose={(auto) => update({ restingMode: auto ? 'measured' : 'typed' })}
+            autoLabel={
               <span>
                 From my morning measurement{' '}
                 <span class="muted small">
@@ -117,44 +82,39 @@ export function PacingSettingsCard() {
                     : `(none yet: ${DEFAULT_RESTING_HR} bpm is used until a morning measurement exists)`}
                 </span>
               </span>
-            </Choice>
-            <Choice name="resting-mode" checked={form.restingMode === 'typed'} onChange={() => update({ restingMode: 'typed' })}>
-              <span>Typed by hand</span>
-            </Choice>
-            {form.restingMode === 'typed' && (
-              <NumberField
-                id="pacing-resting"
-                label="Resting heart rate (bpm)"
-                field="restingHr"
-                value={form.restingText}
-                onInput={(restingText) => update({ restingText })}
-                error={errorFor('restingHr')}
-              />
-            )}
-          </fieldset>
+            }
+            byHandLabel="Typed by hand"
+            field={{
+              id: 'pacing-resting',
+              label: 'Resting heart rate (bpm)',
+              field: 'restingHr',
+              value: form.restingText,
+              onInput: (restingText) => update({ restingText }),
+              error: errorFor('restingHr'),
+            }}
+          />
 
-          <fieldset>
-            <legend>Threshold</legend>
-            <Choice name="threshold-mode" checked={form.thresholdMode === 'auto'} onChange={() => update({ thresholdMode: 'auto' })}>
+          <AutoOrByHand
+            legend="Threshold"
+            name="threshold-mode"
+            auto={form.thresholdMode === 'auto'}
+            onChoose={(auto) => update({ thresholdMode: auto ? 'auto' : 'manual' })}
+            autoLabel={
               <span>
                 Automatic: resting + {DEFAULT_THRESHOLD_MARGIN_BPM}{' '}
                 <span class="muted small">{autoThreshold !== null ? `(${autoThreshold} bpm now)` : ''}</span>
               </span>
-            </Choice>
-            <Choice name="threshold-mode" checked={form.thresholdMode === 'manual'} onChange={() => update({ thresholdMode: 'manual' })}>
-              <span>Set by hand (from a heart-rate test or your own experience)</span>
-            </Choice>
-            {form.thresholdMode === 'manual' && (
-              <NumberField
-                id="pacing-threshold"
-                label="Threshold (bpm)"
-                field="threshold"
-                value={form.thresholdText}
-                onInput={(thresholdText) => update({ thresholdText })}
-                error={errorFor('threshold')}
-              />
-            )}
-          </fieldset>
+            }
+            byHandLabel="Set by hand (from a heart-rate test or your own experience)"
+            field={{
+              id: 'pacing-threshold',
+              label: 'Threshold (bpm)',
+              field: 'threshold',
+              value: form.thresholdText,
+              onInput: (thresholdText) => update({ thresholdText }),
+              error: errorFor('threshold'),
+            }}
+          />
 
           <fieldset>
             <legend>Alerts and budget</legend>
@@ -219,55 +179,5 @@ export function PacingSettingsCard() {
         </form>
       )}
     </section>
-  );
-}
-
-function NumberField(props: {
-  id: string;
-  label: string;
-  field: keyof typeof PACING_LIMITS;
-  value: string;
-  onInput: (value: string) => void;
-  error: SettingsFieldError | undefined;
-}) {
-  const { min, max, unit } = PACING_LIMITS[props.field];
-  const hintId = `${props.id}-hint`;
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      <input
-        id={props.id}
-        type="text"
-        inputMode="numeric"
-        autoComplete="off"
-        value={props.value}
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={hintId}
-        onInput={(event) => props.onInput(event.currentTarget.value)}
-      />
-      <p id={hintId} class={props.error ? 'pacing-hint error small' : 'pacing-hint muted small'}>
-        {props.error ? props.error.message : `${min}–${max} ${unit}`}
-      </p>
-    </div>
-  );
-}
-
-/** One radio choice of the card, label and input together (a big target, read as one by screen readers). */
-function Choice({
-  name,
-  checked,
-  onChange,
-  children,
-}: {
-  name: string;
-  checked: boolean;
-  onChange: () => void;
-  children: ComponentChildren;
-}) {
-  return (
-    <label class="choice">
-      <input type="radio" class="pacing-check" name={name} checked={checked} onChange={onChange} />
-      {children}
-    </label>
   );
 }
