@@ -131,6 +131,26 @@ describe('a chart whose code fails', () => {
     expect(errors).toEqual([]);
   });
 
+  it('whole screens whose code fails to load say so: the Trends view and the Check-in route', async () => {
+    const copy = copyBuiltApp(builtAppDir());
+    cleanups.push(() => copy.dispose());
+    const assets = path.join(copy.dir, 'assets');
+    for (const pattern of [/^trends-view-.*\.js$/, /^check-in-screen-.*\.js$/]) {
+      const chunk = fs.readdirSync(assets).find((name) => pattern.test(name));
+      expect(chunk).toBeDefined();
+      fs.writeFileSync(path.join(assets, chunk!), "throw new Error('test: this screen failed as it loaded');\n");
+    }
+    const { page, errors } = await open(copy.dir);
+
+    await link(page, 'Trends');
+    await page.locator('main').getByText('The trends could not load').waitFor({ timeout: 10_000 });
+    await link(page, 'Check-in');
+    await page.locator('main').getByText('Check-in could not load').waitFor({ timeout: 10_000 });
+    await link(page, 'Today');
+    await page.getByRole('heading', { name: 'Today' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
   it('to draw the first time (canvas unavailable): Today and Trends say so, and nothing is left unhandled', async () => {
     const { page, errors } = await open(builtAppDir(), () => {
       HTMLCanvasElement.prototype.getContext = () => {
