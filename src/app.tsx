@@ -1,17 +1,18 @@
-import { LocationProvider, lazy, Route, Router } from 'preact-iso';
+import { LocationProvider, Route, Router } from 'preact-iso';
 import { MeasureRoute } from './measurement/measure-route';
 import { CheckInScreen } from './screens/check-in';
 import { NotFoundScreen } from './screens/not-found';
 import { TodayScreen } from './screens/today';
+import { lazyScreen } from './ui/lazy';
 import { NavBar } from './ui/nav-bar';
 import { StatusBanners } from './ui/status-banners';
 
 // Today is the first screen; the others load on first visit (all are precached, so offline too),
 // keeping the first screen's JavaScript small on a slow phone.
-const MessagesScreen = lazy(() => import('./screens/messages').then((m) => m.MessagesScreen));
-const SettingsScreen = lazy(() => import('./screens/settings').then((m) => m.SettingsScreen));
-const SyncScreen = lazy(() => import('./screens/sync').then((m) => m.SyncScreen));
-const TrendsScreen = lazy(() => import('./screens/trends').then((m) => m.TrendsScreen));
+const MessagesScreen = lazyScreen(() => import('./screens/messages').then((m) => m.MessagesScreen), 'Messages');
+const SettingsScreen = lazyScreen(() => import('./screens/settings').then((m) => m.SettingsScreen), 'Settings');
+const SyncScreen = lazyScreen(() => import('./screens/sync').then((m) => m.SyncScreen), 'Sync');
+const TrendsScreen = lazyScreen(() => import('./screens/trends').then((m) => m.TrendsScreen), 'Trends');
 
 /** The app shell: navigation, banners, and one screen at a time. */
 export function App() {

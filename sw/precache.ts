@@ -2,6 +2,7 @@ import { ExpirationPlugin } from 'workbox-expiration';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst, NetworkOnly } from 'workbox-strategies';
+import { answerOffline } from './offline-api';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -14,8 +15,12 @@ export function routeAppShell(): void {
   cleanupOutdatedCaches();
   // Every in-app path (/settings, /trends, …) is the same single-page shell.
   registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//] }));
-  // The API is never cached: answers are per-device and authenticated.
-  registerRoute(({ url }) => url.origin === self.location.origin && url.pathname.startsWith('/api/'), new NetworkOnly());
+  // The API is never cached: answers are per-device and authenticated. No answer at all becomes
+  // the typed offline answer (./offline-api.ts).
+  registerRoute(
+    ({ url }) => url.origin === self.location.origin && url.pathname.startsWith('/api/'),
+    new NetworkOnly({ plugins: [answerOffline] }),
+  );
   // A page still running the previous version may lazily ask for a chunk that left the
   // precache with the update; keep what was fetched so it keeps working offline.
   registerRoute(

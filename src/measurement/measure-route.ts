@@ -1,4 +1,4 @@
-import { lazy } from 'preact-iso';
+import { lazyScreen } from '../ui/lazy';
 
 /** The morning reading screen, loaded on first visit: its code stays out of the first screen's JavaScript. */
-export const MeasureRoute = lazy(() => import('./measure-screen').then((m) => m.MeasureScreen));
+export const MeasureRoute = lazyScreen(() => import('./measure-screen').then((m) => m.MeasureScreen), 'The morning reading');

@@ -1,4 +1,4 @@
-import { lazy } from 'preact-iso';
+import { lazyScreen } from '../ui/lazy';
 
 /** The daily symptom check-in (src/checkin/check-in-screen.tsx), loaded on first visit: it stays out of the first screen's JavaScript. */
-export const CheckInScreen = lazy(() => import('../checkin/check-in-screen').then((m) => m.CheckInScreen));
+export const CheckInScreen = lazyScreen(() => import('../checkin/check-in-screen').then((m) => m.CheckInScreen), 'Check-in');

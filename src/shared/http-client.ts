@@ -1,4 +1,5 @@
 import type { ApiErrorBody } from './api';
+import { isOfflineAnswer, unreachableMessage } from './offline-answer';
 
 /**
  * The slice of `fetch` the app's API calls need. Page, service worker and Web Workers pass
@@ -76,8 +77,9 @@ export async function callApi<T>(fetchFn: FetchLike, baseUrl: string, call: ApiC
 }
 
 /**
- * One request: resolves with a 2xx response; throws NetworkError when there is no answer,
- * ApiRequestError (with the server's code, message and Retry-After) for any other status.
+ * One request: resolves with a 2xx response; throws NetworkError when there is no answer (the
+ * service worker's offline answer included, see offline-answer.ts), ApiRequestError (with the
+ * server's code, message and Retry-After) for any other status.
  */
 export async function request(fetchFn: FetchLike, url: string, init: Parameters<FetchLike>[1]): Promise<FetchLikeResponse> {
   let response: FetchLikeResponse;
@@ -85,11 +87,13 @@ export async function request(fetchFn: FetchLike, url: string, init: Parameters<
     response = await fetchFn(url, init);
   } catch (error) {
     if (error instanceof Error && error.name === 'AbortError') throw error;
-    throw new NetworkError(`could not reach the server (${String(error)})`, { cause: error });
+    throw new NetworkError(unreachableMessage(error), { cause: error });
   }
   if (response.ok) return response;
   const text = await response.text().catch(() => '');
   const body = (text ? safeJson(text) : undefined) as Partial<ApiErrorBody> | undefined;
+  // The service worker's stand-in for a failed fetch: offline, not a server's answer.
+  if (isOfflineAnswer(response.status, body)) throw new NetworkError(body.message);
   const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
   throw new ApiRequestError(
     response.status,

@@ -2,15 +2,14 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { DayRow } from '../shared/trends/day-rows';
 import type { SeriesDef } from '../shared/trends/series';
 import { summarySentence } from '../shared/trends/summary';
+import { LoadFailed, loadOnce, loadThen } from '../ui/lazy';
 import type { DailyPlot } from './daily-plot';
 import { dayLabel } from './format';
 
 /** uPlot and the plot code, fetched once when the trends view first draws (not first-screen code). */
-let plotModule: Promise<typeof import('./daily-plot')> | null = null;
-const loadPlot = () => {
-  plotModule ??= import('./daily-plot');
-  return plotModule;
-};
+const loadPlot = loadOnce(() => import('./daily-plot'));
+/** The next task: six charts built in one go would hold the main thread too long. */
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 interface Props {
   rows: readonly DayRow[];
@@ -48,16 +47,17 @@ export function DailyChart({ rows, series, onPainted }: Props) {
     }
     let plot: DailyPlot | null = null;
     let disposed = false;
-    loadPlot().then(
-      ({ createDailyPlot }) =>
-        // Each chart in a task of its own: six charts built in one go would hold the main thread too long.
-        setTimeout(() => {
-          if (disposed) return;
-          plot = createDailyPlot(element, rows, series);
-          drawn.current = signature;
-          reportPainted();
-        }, 0),
+    loadThen(
+      loadPlot,
+      async ({ createDailyPlot }) => {
+        await nextTask();
+        if (disposed) return;
+        plot = createDailyPlot(element, rows, series);
+        drawn.current = signature;
+        reportPainted();
+      },
       () => {
+        if (disposed) return;
         setFailed(true);
         reportPainted();
       },
@@ -101,7 +101,7 @@ export function DailyChart({ rows, series, onPainted }: Props) {
             Shaded: crash day{crashes.length === 1 ? '' : 's'} ({crashes.join(', ')}).
           </p>
         )}
-        {failed && <p class="error">The chart could not load; the figures above and the table below still hold everything.</p>}
+        {failed && <LoadFailed what="This chart">The figures above and the table below still hold everything.</LoadFailed>}
       </figcaption>
     </figure>
   );

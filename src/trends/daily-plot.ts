@@ -1,4 +1,4 @@
-import uPlot from 'uplot';
+import uPlot from '../ui/uplot';
 import 'uplot/dist/uPlot.min.css';
 import { dayStart } from '../shared/days';
 import type { DayRow } from '../shared/trends/day-rows';

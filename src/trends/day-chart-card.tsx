@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { addDays, type DayKey, dayKeyOf } from '../shared/days';
 import type { TrendsResponse } from '../shared/trends-messages';
+import { LoadFailed, loadThen, reportLoadFailure } from '../ui/lazy';
 import type { DayPlot } from './day-plot';
 import { durationLabel, longDayLabel, measureSince, timeLabel } from './format';
 import { requestDayChart } from './trends-client';
@@ -21,19 +22,23 @@ export function DayChartCard({ today }: { today: DayKey }) {
   const [day, setDay] = useState(today);
   const [data, setData] = useState<DayData | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [plotFailed, setPlotFailed] = useState(false);
   const [width, setWidth] = useState(0);
 
   useEffect(() => {
     const element = host.current;
     if (!element) return;
     let disposed = false;
-    import('./day-plot').then(
+    loadThen(
+      () => import('./day-plot'),
       ({ createDayPlot }) => {
         if (disposed) return;
         plot.current = createDayPlot(element);
         setWidth(element.clientWidth);
       },
-      () => setError('The chart could not load.'),
+      () => {
+        if (!disposed) setPlotFailed(true);
+      },
     );
     const resize = new ResizeObserver(() => {
       plot.current?.resize(element.clientWidth);
@@ -59,9 +64,19 @@ export function DayChartCard({ today }: { today: DayKey }) {
       (result) => {
         setError(null);
         setData(result);
-        plot.current?.show({ from: result.from, to: result.to, series: result.series, threshold: result.bounds.threshold }, () =>
-          requestAnimationFrame(() => setTimeout(() => measureSince(DAY_CHART_START, DAY_CHART_MEASURE, { workerMs: result.workerMs }), 0)),
-        );
+        try {
+          plot.current?.show({ from: result.from, to: result.to, series: result.series, threshold: result.bounds.threshold }, () =>
+            requestAnimationFrame(() =>
+              setTimeout(() => measureSince(DAY_CHART_START, DAY_CHART_MEASURE, { workerMs: result.workerMs }), 0),
+            ),
+          );
+        } catch (failure) {
+          // Drawing the day failed, not reading it: the figures still show in words.
+          reportLoadFailure(failure);
+          plot.current?.destroy();
+          plot.current = null;
+          setPlotFailed(true);
+        }
       },
       (failure: unknown) => {
         if (abort.signal.aborted) return;
@@ -114,6 +129,7 @@ export function DayChartCard({ today }: { today: DayKey }) {
         />
         <figcaption class="trend-summary" aria-live="polite">
           <p data-summary="day">{daySentence(day, data, error)}</p>
+          {plotFailed && <LoadFailed what="This chart">Its figures are in the sentence above.</LoadFailed>}
         </figcaption>
       </figure>
     </section>

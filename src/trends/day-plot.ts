@@ -1,4 +1,4 @@
-import uPlot from 'uplot';
+import uPlot from '../ui/uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ChartSeries } from '../shared/trends/downsample';
 import { axisStyle, plotTheme } from './plot-theme';

@@ -2,6 +2,7 @@ import { importArchive } from '../db/backup-import';
 import { getTransfer, importLock, type Transfer, updateTransfer } from '../db/backup-transfers';
 import { backoffDelay, sleep } from '../shared/backoff';
 import { ApiRequestError, NetworkError } from '../shared/http-client';
+import { isOfflineAnswer } from '../shared/offline-answer';
 
 /** Received bytes are persisted this often, so a reload resumes from about here. */
 const PERSIST_EVERY = 4 * 1024 * 1024;
@@ -77,6 +78,7 @@ async function fetchRest(
     received.blob = new Blob([]); // the archive is not the one we had begun: start over
   else if (response.status !== 206) {
     const body = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
+    if (isOfflineAnswer(response.status, body)) throw new NetworkError(body.message); // the service worker got no answer
     throw new ApiRequestError(response.status, body.code ?? `HTTP_${response.status}`, body.message ?? `HTTP ${response.status}`);
   }
   if (!response.body) throw new NetworkError('the answer had no body');

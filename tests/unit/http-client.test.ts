@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normaliseSyncCode, SYNC_CODE_PATTERN } from '../../src/shared/api';
 import { backoffDelay } from '../../src/shared/backoff';
 import { ApiRequestError, callApi, type FetchLike, NetworkError, parseRetryAfter } from '../../src/shared/http-client';
+import { offlineErrorBody } from '../../src/shared/offline-answer';
 
 describe('parseRetryAfter', () => {
   it.each([
@@ -66,5 +67,19 @@ describe('callApi', () => {
       throw new TypeError('Failed to fetch');
     };
     await expect(callApi(offline, '', { path: '/x' })).rejects.toBeInstanceOf(NetworkError);
+  });
+  it("reads the service worker's offline answer as the same NetworkError, and a server's 503 as a server error", async () => {
+    const cause = new TypeError('Failed to fetch');
+    const direct = await callApi<never>(async () => Promise.reject(cause), '', { path: '/x' }).catch((e: Error) => e);
+    const viaWorker = await callApi<never>(answer(503, JSON.stringify(offlineErrorBody(cause))), '', { path: '/x' }).catch((e: Error) => e);
+    expect(viaWorker).toBeInstanceOf(NetworkError);
+    expect(viaWorker.message).toBe(direct.message);
+    const busy = await callApi(answer(503, '{"code":"DB_DOWN","message":"database unavailable"}'), '', { path: '/x' }).catch((e) => e);
+    expect(busy).toMatchObject({ name: 'ApiRequestError', status: 503, code: 'DB_DOWN', retryable: true });
+    // The code alone is not enough: only a 503 is the service worker's answer.
+    const other = await callApi(answer(500, JSON.stringify({ ...offlineErrorBody(cause), statusCode: 500 })), '', { path: '/x' }).catch(
+      (e) => e,
+    );
+    expect(other).toBeInstanceOf(ApiRequestError);
   });
 });

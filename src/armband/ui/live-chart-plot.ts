@@ -1,4 +1,4 @@
-import uPlot from 'uplot';
+import uPlot from '../../ui/uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { HistoryGap, HistoryPoint } from '../live-history';
 import { bpmRange, chartColumns } from './chart-data';

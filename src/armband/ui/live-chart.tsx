@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { LoadFailed, loadThen, reportLoadFailure } from '../../ui/lazy';
 import { liveHistory } from '../live-history';
 import type { LiveChartPlot } from './live-chart-plot';
 
@@ -30,23 +31,38 @@ export function LiveChart({ demo }: { demo: boolean }) {
       const { points, gaps } = liveHistory.snapshot(now);
       plot?.update(points, gaps, now, liveHistory.windowMs);
     };
+    const fail = () => {
+      plot?.destroy();
+      plot = null;
+      if (!disposed) setFailed(true);
+    };
+    // A chart that cannot draw says so once, rather than throwing from every animation frame.
+    const drawOrFail = () => {
+      try {
+        draw();
+      } catch (error) {
+        reportLoadFailure(error);
+        fail();
+      }
+    };
     const schedule = () => {
       if (frame || timer !== null) return;
       timer = setTimeout(
         () => {
           timer = null;
-          frame = requestAnimationFrame(draw);
+          frame = requestAnimationFrame(drawOrFail);
         },
         Math.max(0, lastDraw + REDRAW_MS - performance.now()),
       );
     };
-    import('./live-chart-plot').then(
+    loadThen(
+      () => import('./live-chart-plot'),
       ({ createLiveChartPlot }) => {
         if (disposed) return;
         plot = createLiveChartPlot(element);
         draw();
       },
-      () => setFailed(true),
+      fail,
     );
     const unsubscribe = liveHistory.version.subscribe(schedule);
     const slide = setInterval(schedule, SLIDE_MS);
@@ -68,7 +84,7 @@ export function LiveChart({ demo }: { demo: boolean }) {
       <div ref={host} class="live-chart-plot" role="img" aria-label={label} />
       <figcaption class="muted small">
         Last 5 minutes{demo && <span class="pill pill-demo">Demo</span>}
-        {failed && ' (the chart could not load)'}
+        {failed && <LoadFailed what="The chart" />}
       </figcaption>
     </figure>
   );
