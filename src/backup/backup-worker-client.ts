@@ -1,44 +1,36 @@
+import { assertNever } from '../shared/assert-never';
 import type { BackupWorkerRequest, BackupWorkerResponse, TransferState } from '../shared/backup';
+import { WorkerClient } from '../ui/worker-client';
 
-type ProgressListener = (message: Extract<BackupWorkerResponse, { type: 'PROGRESS' }>) => void;
-
-let worker: Worker | null = null;
-const waiting = new Map<string, (result: { state: TransferState; error: string | null }) => void>();
-const listeners = new Set<ProgressListener>();
+type Progress = Extract<BackupWorkerResponse, { type: 'PROGRESS' }>;
 
 /** The backup Web Worker, started on first use; this module is its only owner. */
-function backupWorker(): Worker {
-  if (!worker) {
-    worker = new Worker(new URL('../workers/backup-worker.ts', import.meta.url), { type: 'module', name: 'steady-backup' });
-    worker.addEventListener('message', (event: MessageEvent<BackupWorkerResponse>) => {
-      const message = event.data;
-      switch (message.type) {
-        case 'PROGRESS':
-          for (const listener of listeners) listener(message);
-          break;
-        case 'FINISHED':
-          waiting.get(message.transferId)?.({ state: message.state, error: message.error });
-          waiting.delete(message.transferId);
-          break;
-      }
-    });
-  }
-  return worker;
-}
+const worker = new WorkerClient<BackupWorkerRequest, BackupWorkerResponse>(
+  'backup',
+  () => new Worker(new URL('../workers/backup-worker.ts', import.meta.url), { type: 'module', name: 'steady-backup' }),
+);
 
 /** Runs a job in the worker; resolves with the state the transfer was left in. */
 export function runInWorker(request: Extract<BackupWorkerRequest, { type: 'PACK' | 'DOWNLOAD' }>) {
-  return new Promise<{ state: TransferState; error: string | null }>((resolve) => {
-    waiting.set(request.transferId, resolve);
-    backupWorker().postMessage(request satisfies BackupWorkerRequest);
+  return worker.call<{ state: TransferState; error: string | null }>(request, (reply, settle) => {
+    switch (reply.type) {
+      case 'PROGRESS':
+        break;
+      case 'FINISHED':
+        if (reply.transferId === request.transferId) settle.resolve({ state: reply.state, error: reply.error });
+        break;
+      default:
+        assertNever(reply);
+    }
   });
 }
 
 export function cancelInWorker(transferId: string): void {
-  worker?.postMessage({ type: 'CANCEL', transferId } satisfies BackupWorkerRequest);
+  worker.post({ type: 'CANCEL', transferId });
 }
 
-export function onWorkerProgress(listener: ProgressListener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+export function onWorkerProgress(listener: (message: Progress) => void): () => void {
+  return worker.subscribe((message) => {
+    if (message.type === 'PROGRESS') listener(message);
+  });
 }

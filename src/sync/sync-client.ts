@@ -1,7 +1,10 @@
 import { signal } from '@preact/signals';
 import { SYNC_CHANNEL } from '../db/sync-runner';
+import { IdbSyncStore } from '../db/sync-store';
+import { assertNever } from '../shared/assert-never';
 import type { SyncBroadcast, SyncWorkerRequest, SyncWorkerResponse } from '../shared/messages';
 import type { SyncLogEntry } from '../shared/sync/sync-store';
+import { WorkerClient, WorkerFailedError } from '../ui/worker-client';
 import { registerBackgroundSync } from './background-registration';
 
 /** The newest finished run, from this page or the service worker. The Sync screen observes it. */
@@ -9,36 +12,39 @@ export const lastRun = signal<SyncLogEntry | null>(null);
 /** True while this page has asked for a run that has not finished. */
 export const syncing = signal(false);
 
-let worker: Worker | null = null;
 let nextRequestId = 1;
-const waiting = new Map<number, (entry: SyncLogEntry) => void>();
 
 /** The sync Web Worker, started on first use; this module is its only owner. */
-function syncWorker(): Worker {
-  if (!worker) {
-    worker = new Worker(new URL('../workers/sync-worker.ts', import.meta.url), { type: 'module', name: 'steady-sync' });
-    worker.addEventListener('message', (event: MessageEvent<SyncWorkerResponse>) => {
-      const response = event.data;
-      switch (response.type) {
-        case 'SYNC_RESULT':
-          waiting.get(response.requestId)?.(response.entry);
-          waiting.delete(response.requestId);
-          break;
-      }
-    });
-  }
-  return worker;
-}
+const worker = new WorkerClient<SyncWorkerRequest, SyncWorkerResponse>(
+  'sync',
+  () => new Worker(new URL('../workers/sync-worker.ts', import.meta.url), { type: 'module', name: 'steady-sync' }),
+);
 
 /** Runs a sync in the worker; when it could not finish, asks the browser to retry in the background. */
 export async function syncNow(trigger: 'page' | 'manual'): Promise<SyncLogEntry> {
   syncing.value = true;
   try {
     const requestId = nextRequestId++;
-    const entry = await new Promise<SyncLogEntry>((resolve) => {
-      waiting.set(requestId, resolve);
-      syncWorker().postMessage({ type: 'RUN_SYNC', trigger, requestId } satisfies SyncWorkerRequest);
-    });
+    const startedAt = Date.now();
+    const entry = await worker
+      .call<SyncLogEntry>({ type: 'RUN_SYNC', trigger, requestId }, (reply, settle) => {
+        switch (reply.type) {
+          case 'SYNC_RESULT':
+            if (reply.requestId === requestId) settle.resolve(reply.entry);
+            break;
+          default:
+            assertNever(reply.type);
+        }
+      })
+      .catch(async (error: unknown) => {
+        if (!(error instanceof WorkerFailedError)) throw error;
+        // The run never started: nothing was sent or changed. It goes in the log like any run
+        // (the Sync screen shows it), and the next trigger starts a fresh worker.
+        const failed = failedRun(trigger, startedAt, error.message);
+        await new IdbSyncStore().appendLog(failed);
+        lastRun.value = failed;
+        return failed;
+      });
     if (entry.outcome === 'offline' || entry.outcome === 'retry-later' || entry.outcome === 'error') {
       await registerBackgroundSync();
     }
@@ -46,6 +52,20 @@ export async function syncNow(trigger: 'page' | 'manual'): Promise<SyncLogEntry>
   } finally {
     syncing.value = false;
   }
+}
+
+function failedRun(trigger: 'page' | 'manual', startedAt: number, error: string): SyncLogEntry {
+  return {
+    trigger,
+    startedAt,
+    durationMs: Date.now() - startedAt,
+    upRecords: 0,
+    upBytes: 0,
+    downRecords: 0,
+    downBytes: 0,
+    outcome: 'error',
+    error,
+  };
 }
 
 /**

@@ -1,26 +1,26 @@
 import type { TrendsRequest, TrendsResponse } from '../shared/trends-messages';
+import { WorkerClient } from '../ui/worker-client';
 
 type Response<T extends TrendsResponse['type']> = Extract<TrendsResponse, { type: T }>;
-type Listener = (message: TrendsResponse) => void;
 
 type Lane = 'daily' | 'day';
-const workers = new Map<Lane, Worker>();
 let nextRequestId = 1;
-const listeners = new Map<number, Listener>();
 
 /**
  * The trends Web Workers, started on first use; this module is their only owner. Two of the same
  * worker: the daily rows (which may go on counting days from their samples) in one, the 24-hour
  * chart in the other, so opening a day never waits behind a long count.
  */
-function trendsWorker(lane: Lane): Worker {
-  let worker = workers.get(lane);
-  if (!worker) {
-    worker = new Worker(new URL('../workers/trends-worker.ts', import.meta.url), { type: 'module', name: `steady-trends-${lane}` });
-    worker.addEventListener('message', (event: MessageEvent<TrendsResponse>) => listeners.get(event.data.requestId)?.(event.data));
-    workers.set(lane, worker);
-  }
-  return worker;
+const workers: Record<Lane, WorkerClient<TrendsRequest, TrendsResponse>> = {
+  daily: trendsWorker('daily'),
+  day: trendsWorker('day'),
+};
+
+function trendsWorker(lane: Lane): WorkerClient<TrendsRequest, TrendsResponse> {
+  return new WorkerClient(
+    `trends (${lane})`,
+    () => new Worker(new URL('../workers/trends-worker.ts', import.meta.url), { type: 'module', name: `steady-trends-${lane}` }),
+  );
 }
 
 /** A failure the worker reported, with its machine-readable code. */
@@ -66,29 +66,13 @@ function send<T>(
   handle: (message: TrendsResponse, resolve: (value: T) => void) => void,
 ): Promise<T> {
   const requestId = nextRequestId++;
-  return new Promise<T>((resolve, reject) => {
-    const done = () => {
-      listeners.delete(requestId);
-      signal.removeEventListener('abort', abort);
-    };
-    const abort = () => {
-      done();
-      workers.get(lane)?.postMessage({ type: 'CANCEL', requestId } satisfies TrendsRequest);
-      reject(signal.reason);
-    };
-    if (signal.aborted) return reject(signal.reason);
-    signal.addEventListener('abort', abort, { once: true });
-    listeners.set(requestId, (message) => {
-      if (message.type === 'FAILED') {
-        done();
-        reject(new TrendsError(message.code, message.message));
-        return;
-      }
-      handle(message, (value) => {
-        done();
-        resolve(value);
-      });
-    });
-    trendsWorker(lane).postMessage({ ...body, requestId } as TrendsRequest);
-  });
+  return workers[lane].call<T>(
+    { ...body, requestId } as TrendsRequest,
+    (message, settle) => {
+      if (message.requestId !== requestId) return;
+      if (message.type === 'FAILED') settle.reject(new TrendsError(message.code, message.message));
+      else handle(message, settle.resolve);
+    },
+    { signal, cancel: { type: 'CANCEL', requestId } },
+  );
 }
