@@ -4,10 +4,10 @@ import { MINUTE_MS, minuteStartOf } from '../../src/shared/samples';
 import { putRecording, readChunk, readCredentials, readOutbox, readSyncLog, waitForLog } from '../helpers/app-db';
 import { eventually } from '../helpers/armband-emulation';
 import { expectExactlySamples, serverReadings } from '../helpers/sync-assertions';
-import { createAccount, uploadBatch } from '../helpers/sync-client';
+import { createAccount, makePairingCode, uploadBatch } from '../helpers/sync-client';
 import { recording, type SyncStack, startSyncStack } from '../helpers/sync-e2e';
 
-// A device that has recorded and synced under its own account joins another with a sync code:
+// A device that has recorded and synced under its own account joins another with a pairing code:
 // it must pull the joined account's whole history (its old cursor means nothing there) and
 // take what it recorded along, exactly once.
 let stack: SyncStack;
@@ -46,10 +46,14 @@ describe('joining another account', () => {
     }
 
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
-    await page.getByRole('textbox', { name: 'Sync code' }).fill(other.syncCode);
+    const { code } = await makePairingCode(server.url, other.deviceToken);
+    await page.getByRole('textbox', { name: 'Pairing code' }).fill(code);
     await page.getByRole('button', { name: 'Join' }).click();
     await page.getByText('Joined. This device now syncs with that account.').waitFor({ timeout: 10_000 });
     expect((await readCredentials(page))?.accountId).toBe(other.accountId);
+    // The joined device keeps no code of any kind.
+    expect(Object.keys((await readCredentials(page)) ?? {}).sort()).toEqual(['accountId', 'createdAt', 'deviceId', 'deviceToken']);
+
     await syncNow(page);
 
     // Their history arrived here …
