@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { normalisePairingCode, pairingCodeFromHash } from '../shared/api';
 import { ApiRequestError } from '../shared/http-client';
-import { defaultDeviceName, describe, joinAccount } from './account';
+import { describe } from './account';
+import { joinWithCode } from './join';
 
 type JoinStatus = { kind: 'idle' | 'busy' | 'done' } | { kind: 'error'; message: string };
 
@@ -36,7 +37,7 @@ export function JoinCard() {
     event.preventDefault();
     setStatus({ kind: 'busy' });
     try {
-      await joinAccount(normalisePairingCode(code), defaultDeviceName());
+      await joinWithCode(code);
       setStatus({ kind: 'done' });
       setCode('');
       setFromLink(false);

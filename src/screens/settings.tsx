@@ -1,3 +1,4 @@
+import { account } from '../account/account';
 import { DevicesCard } from '../account/devices-card';
 import { JoinCard } from '../account/join-card';
 import { PairingCard } from '../account/pairing-card';
@@ -13,6 +14,9 @@ import { YourDataCard } from '../your-data/your-data-card';
 
 /** Account and devices (add, remove, join), and what this browser can do. */
 export function SettingsScreen() {
+  const state = account.value;
+  // Keyed by account: after a join the backups card reads the joined account's list, not the old one's.
+  const accountId = state.kind === 'loading' || state.kind === 'creating' ? null : state.credentials.accountId;
   return (
     <>
       <ScreenHeader title="Settings" />
@@ -23,7 +27,7 @@ export function SettingsScreen() {
       <PacingSettingsCard />
       <ArmbandCapabilitiesCard />
       <BackgroundCapabilitiesCard />
-      <TransfersSection />
+      <TransfersSection key={accountId ?? 'none'} />
       <YourDataCard />
       <AboutCard />
     </>
