@@ -11,7 +11,9 @@ export type AccountState =
   | { kind: 'loading' }
   /** First run without the server yet (offline, server down): retrying by itself. */
   | { kind: 'creating'; attempt: number; lastError: string | null }
-  | { kind: 'ready'; credentials: DeviceCredentials };
+  | { kind: 'ready'; credentials: DeviceCredentials }
+  /** Another device removed this one from the account: its token is dead, its local data kept. */
+  | { kind: 'revoked'; credentials: DeviceCredentials };
 
 export const account = signal<AccountState>({ kind: 'loading' });
 
@@ -119,6 +121,22 @@ export async function joinAccount(pairingCode: string, name: string): Promise<vo
     await switchAccount(credentials);
     account.value = { kind: 'ready', credentials };
   });
+}
+
+/** True for the server's answer to a token another device revoked. */
+export function isRevocation(error: unknown): boolean {
+  return error instanceof ApiRequestError && error.status === 401 && error.code === 'DEVICE_REVOKED';
+}
+
+/**
+ * Records that `error`, answered to a call made with `deviceToken`, says this device was removed.
+ * A token this device no longer holds (it has joined another account since) changes nothing.
+ */
+export function noticeRevocation(error: unknown, deviceToken: string): void {
+  const state = account.value;
+  if (state.kind === 'ready' && state.credentials.deviceToken === deviceToken && isRevocation(error)) {
+    account.value = { kind: 'revoked', credentials: state.credentials };
+  }
 }
 
 export function describe(error: unknown): string {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/api';
 import type { DeviceInfo, ListDevicesResponse } from '../shared/api';
-import { account, describe } from './account';
+import { account, describe, noticeRevocation } from './account';
 
 /** The account's devices; removing one locks it out at once. */
 export function DevicesCard() {
@@ -20,7 +20,9 @@ export function DevicesCard() {
         setError(null);
       },
       (failure: unknown) => {
-        if (!controller.signal.aborted) setError(describe(failure));
+        if (controller.signal.aborted) return;
+        noticeRevocation(failure, token);
+        setError(describe(failure));
       },
     );
     return () => controller.abort();
@@ -33,6 +35,7 @@ export function DevicesCard() {
       await api({ method: 'DELETE', path: `/api/devices/${device.id}`, token });
       setReload((n) => n + 1);
     } catch (failure) {
+      noticeRevocation(failure, token);
       setError(describe(failure));
     }
   };
@@ -42,9 +45,17 @@ export function DevicesCard() {
       <h2 id="devices-title" class="card-title">
         Devices on this account
       </h2>
-      {error && <p class="error">Could not load devices: {error}</p>}
-      {!devices && !error && <p class="muted">{token ? 'Loading…' : 'Available once this device is set up.'}</p>}
-      {devices && (
+      {state.kind === 'revoked' ? (
+        <p class="error" data-testid="device-revoked">
+          This device was removed from the account by another device. It no longer syncs; what you recorded here is kept.
+        </p>
+      ) : (
+        <>
+          {error && <p class="error">Could not load devices: {error}</p>}
+          {!devices && !error && <p class="muted">{token ? 'Loading…' : 'Available once this device is set up.'}</p>}
+        </>
+      )}
+      {devices && state.kind === 'ready' && (
         <ul class="list">
           {devices.map((device) => (
             <li key={device.id} class="list-row">

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { normalisePairingCode, pairingCodeFromHash } from '../shared/api';
 import { ApiRequestError } from '../shared/http-client';
-import { describe } from './account';
+import { account, describe } from './account';
 import { joinWithCode } from './join';
 
 type JoinStatus = { kind: 'idle' | 'busy' | 'done' } | { kind: 'error'; message: string };
@@ -15,6 +15,7 @@ function explain(error: unknown): string {
 
 /** "Join another account" with a pairing code, typed or filled in from a QR code's link. */
 export function JoinCard() {
+  const revoked = account.value.kind === 'revoked';
   const [code, setCode] = useState('');
   const [fromLink, setFromLink] = useState(false);
   const [status, setStatus] = useState<JoinStatus>({ kind: 'idle' });
@@ -51,8 +52,9 @@ export function JoinCard() {
         Join another account
       </h2>
       <p class="muted">
-        Already use Steady on another device? There, open Settings → Add a device, then enter its code here. What this device recorded comes
-        along.
+        {revoked
+          ? 'This device was removed from its account. To sync again, make a new code on a device still on the account (Settings → Add a device) and enter it here. What you recorded here stays and goes up with it.'
+          : 'Already use Steady on another device? There, open Settings → Add a device, then enter its code here. What this device recorded comes along.'}
       </p>
       {fromLink && <p class="muted small">The code from the link you opened is filled in: press Join to use this account here.</p>}
       <form class="inline-form" onSubmit={submit}>

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/api';
 import { type CreatePairingCodeResponse, pairingUrl } from '../shared/api';
 import { ApiRequestError } from '../shared/http-client';
-import { account, describe } from './account';
+import { account, describe, noticeRevocation } from './account';
 import { QrCode } from './qr-code';
 
 type PairingState =
@@ -45,6 +45,7 @@ export function PairingCard() {
       setNow(Date.now());
       setPairing({ kind: 'shown', code: made.code, deadline: Date.now() + made.expiresInSeconds * 1000 });
     } catch (error) {
+      noticeRevocation(error, token);
       setPairing({ kind: 'error', message: explain(error) });
     }
   };
