@@ -66,6 +66,32 @@ describe('linking a device with a one-time code', () => {
     expect(Object.keys((await readCredentials(page)) ?? {}).sort()).toEqual(['accountId', 'createdAt', 'deviceId', 'deviceToken']);
   });
 
+  it('a device from before pairing codes forgets the sync code it stored, and keeps its account', async () => {
+    const { page } = phoneA;
+    await page.evaluate(async (credentials) => {
+      const db = await new Promise<IDBDatabase>((resolve) => {
+        const request = indexedDB.open('steady');
+        request.onsuccess = () => resolve(request.result);
+      });
+      const tx = db.transaction('meta', 'readwrite');
+      tx.objectStore('meta').put({ ...credentials, syncCode: 'ABCD-EFGH-JKMN' }, 'credentials');
+      await new Promise((resolve) => {
+        tx.oncomplete = resolve;
+      });
+      db.close();
+    }, a);
+    expect((await readCredentials(page)) as unknown).toMatchObject({ syncCode: 'ABCD-EFGH-JKMN' });
+    await page.reload();
+    await waitForController(page);
+    await eventually(
+      () => readCredentials(page),
+      (stored) => stored !== undefined && !('syncCode' in stored),
+      10_000,
+      'the sync code dropped',
+    );
+    expect(await readCredentials(page)).toEqual(a);
+  });
+
   it("B opens the code's link, joins, and shows A's account at once: history, backups, devices", async () => {
     const { page } = tabletB;
     const own = await open(tabletB, '/settings');
