@@ -30,6 +30,8 @@ export default defineConfig({
           name: 'server-postgres',
           include: [
             'tests/server/sync.test.ts',
+            'tests/server/accounts.test.ts',
+            'tests/server/pairing-migration.test.ts',
             'tests/server/account-deletion.test.ts',
             'tests/server/push-subscriptions.test.ts',
             'tests/server/push-delivery.test.ts',

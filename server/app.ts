@@ -24,10 +24,12 @@ export interface AppOptions {
   logger?: boolean | LoggerOptions;
   /** Reactions to what the API did (push triggers). */
   hooks?: { onDataUploaded?: (accountId: string, deviceId: string) => void };
+  /** The clock pairing codes expire by; tests pass one they can move. Default: the system's. */
+  now?: () => Date;
 }
 
 /** Builds the HTTP app: API under /api, the built PWA everywhere else. No side effects. */
-export async function buildApp({ config, database, logger, hooks }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, database, logger, hooks, now }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // Fastify logs no headers or bodies; redaction keeps it so should a serializer ever add them.
     logger: logger === false ? false : { level: config.logLevel, ...(typeof logger === 'object' ? logger : {}), redact: LOG_REDACT },
@@ -58,7 +60,7 @@ export async function buildApp({ config, database, logger, hooks }: AppOptions):
   });
 
   await app.register(healthRoutes, { database });
-  await app.register(accountRoutes, { database });
+  await app.register(accountRoutes, { database, config, now });
   await app.register(syncRoutes, { database, bodyLimit: config.syncBodyLimit, onDataUploaded: hooks?.onDataUploaded });
   await app.register(backupRoutes, { database, config });
   await app.register(pushRoutes, { database, config });
@@ -87,6 +89,7 @@ function httpReason(status: number): string {
     403: 'Forbidden',
     404: 'Not Found',
     409: 'Conflict',
+    410: 'Gone',
     413: 'Payload Too Large',
     415: 'Unsupported Media Type',
     429: 'Too Many Requests',

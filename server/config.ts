@@ -22,6 +22,10 @@ export interface Config {
   backupExpiryMs: number;
   /** How often that cleanup runs. */
   backupCleanupIntervalMs: number;
+  /** Live (unrevoked) devices an account may have (MAX_DEVICES_PER_ACCOUNT); a join beyond answers 409 QUOTA_DEVICES. */
+  maxDevicesPerAccount: number;
+  /** Unused, unexpired pairing codes an account may have at once (MAX_PAIRING_CODES_PER_ACCOUNT). */
+  maxPairingCodesPerAccount: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Proxies in front of the server whose X-Forwarded-For to believe (TRUST_PROXY hops); 0: none. */
   trustProxyHops: number;
@@ -84,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     backupMaxBytes: integer(env, 'BACKUP_MAX_BYTES', 2 * 1024 ** 3, 1024, 1024 ** 4),
     backupExpiryMs: integer(env, 'BACKUP_EXPIRY_SECONDS', 24 * 3600, 1, 365 * 24 * 3600) * 1000,
     backupCleanupIntervalMs: integer(env, 'BACKUP_CLEANUP_INTERVAL_SECONDS', 3600, 1, 24 * 3600) * 1000,
+    maxDevicesPerAccount: integer(env, 'MAX_DEVICES_PER_ACCOUNT', 20, 1, 10_000),
+    maxPairingCodesPerAccount: integer(env, 'MAX_PAIRING_CODES_PER_ACCOUNT', 5, 1, 100),
     logLevel: logLevel as Config['logLevel'],
     trustProxyHops: integer(env, 'TRUST_PROXY', 0, 0, 10),
     rateLimits: loadRateLimits(env),

@@ -12,14 +12,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the database, builds the app and listens. Used by `server/index.ts` and by tests. */
-export async function startServer(config: Config, logger?: boolean | LoggerOptions): Promise<RunningServer> {
+/** Opens the database, builds the app and listens. Used by `server/index.ts` and by tests (which may pass a clock). */
+export async function startServer(
+  config: Config,
+  logger?: boolean | LoggerOptions,
+  options: { now?: () => Date } = {},
+): Promise<RunningServer> {
   const database = await openDatabase(config);
   // Push needs the app's logger, so the sync routes reach its triggers through a late-bound hook.
   let push: PushRuntime | undefined;
   const hooks = { onDataUploaded: (accountId: string, deviceId: string) => push?.triggers.onDataUploaded(accountId, deviceId) };
   // A start that fails after the database is open (no index.html, port taken) must close it again.
-  const app = await buildApp({ config, database, logger, hooks }).catch(async (error: unknown) => {
+  const app = await buildApp({ config, database, logger, hooks, now: options.now }).catch(async (error: unknown) => {
     await database.close();
     throw error;
   });

@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { ensureAccount } from './account/account';
+import { watchRevocation } from './account/revocation';
 import { App } from './app';
 import { armband } from './armband/armband-control';
 import { onNewerVersion } from './db/schema';
@@ -21,6 +22,7 @@ void startPacing(); // pacing alerts on every screen, loaded after first render 
 const lifetime = new AbortController();
 watchStorage(lifetime.signal);
 void ensureAccount(lifetime.signal).then(() => {
+  watchRevocation(lifetime.signal);
   startPageSync(lifetime.signal);
   lastRun.subscribe(() => void loadMessages());
   void registerPeriodicSync();

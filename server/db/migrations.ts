@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 
 /**
  * Every schema change, in order. Written with Kysely's schema builder only, so that the same
@@ -125,7 +125,30 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('backups_created_idx').on('backups').columns(['account_id', 'created_at']).execute();
     },
   },
-  '0007_rate_limits': {
+  '0005_pairing_codes': {
+    async up(db: Kysely<unknown>) {
+      // One-time pairing codes replace the permanent sync code (issue 10). A row is found by the
+      // code's non-secret lookup id; the secret part is kept only as a salted scrypt hash. Used
+      // and expired rows stay a day (used_at says why a code failed), then creation purges them.
+      await db.schema
+        .createTable('pairing_codes')
+        .addColumn('lookup', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('device_id', 'text', (c) => c.notNull().references('devices.id').onDelete('cascade'))
+        .addColumn('salt', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('used_at', 'text')
+        .addColumn('used_by', 'text')
+        .execute();
+      await db.schema.createIndex('pairing_codes_account_idx').on('pairing_codes').columns(['account_id', 'expires_at']).execute();
+      // The sync code's unsalted SHA-256 is brute-forceable offline: overwrite it with a value no
+      // code hashes to. SQLite cannot drop a UNIQUE column, so the column stays, unique per account.
+      await sql`update accounts set sync_code_hash = 'retired:' || id`.execute(db);
+    },
+  },
+  '0006_rate_limits': {
     async up(db: Kysely<unknown>) {
       // Fixed-window request counters shared by every instance (server/rate-limit/counters.ts).
       await db.schema

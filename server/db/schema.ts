@@ -3,7 +3,10 @@ import type { Generated } from 'kysely';
 /** Kysely's view of the tables. Timestamps are ISO-8601 UTC strings in every dialect. */
 export interface AccountsTable {
   id: string;
-  /** SHA-256 of the normalised sync code; the code itself is never stored. */
+  /**
+   * Retired with the permanent sync code (migration 0005): always `retired:<id>`. SQLite cannot
+   * drop a UNIQUE column, so it stays, holding nothing secret.
+   */
   sync_code_hash: string;
   created_at: string;
   /** Highest sync sequence number handed out in this account (server order). */
@@ -19,6 +22,23 @@ export interface DevicesTable {
   created_at: string;
   last_seen_at: string | null;
   revoked_at: string | null;
+}
+
+/** One-time codes a trusted device makes for another to join its account (server/auth/pairing-codes.ts). */
+export interface PairingCodesTable {
+  /** The code's first group: a non-secret id to find the row by. */
+  lookup: string;
+  account_id: string;
+  /** The device that made it; its codes die when it is revoked. */
+  device_id: string;
+  /** scrypt salt and hash (hex) of the code's secret part; the code itself is never stored. */
+  salt: string;
+  hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  /** The device that joined with it. */
+  used_by: string | null;
 }
 
 /** Everything that syncs: heart-rate chunks and JSON documents, in server order. */
@@ -124,6 +144,7 @@ export interface RateLimitsTable {
 export interface Database {
   accounts: AccountsTable;
   devices: DevicesTable;
+  pairing_codes: PairingCodesTable;
   sync_records: SyncRecordsTable;
   sync_batches: SyncBatchesTable;
   backups: BackupsTable;

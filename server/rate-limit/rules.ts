@@ -52,7 +52,7 @@ export const ROUTE_LIMITS: Record<RouteLimitName, LimitSpec> = {
     variable: 'RATE_LIMIT_PAIRING_CODES',
     scope: 'account',
     fallback: { max: 20, windowMs: HOUR },
-    routes: [],
+    routes: ['POST /api/pairing-codes'],
   },
   syncUploads: {
     variable: 'RATE_LIMIT_SYNC_UPLOADS',

@@ -7,7 +7,15 @@ import type { Config } from '../config';
 import type { OpenDatabase } from '../db/open';
 
 /** Tables whose rows name the account directly; each is emptied of the account's rows by name. */
-const ACCOUNT_TABLES = ['push_sends', 'push_subscriptions', 'messages', 'sync_records', 'sync_batches', 'backups'] as const;
+const ACCOUNT_TABLES = [
+  'pairing_codes',
+  'push_sends',
+  'push_subscriptions',
+  'messages',
+  'sync_records',
+  'sync_batches',
+  'backups',
+] as const;
 
 /**
  * `DELETE /api/accounts/me` → 204: the account of the calling device, gone for good. Every row

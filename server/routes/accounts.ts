@@ -3,21 +3,30 @@ import type { FastifyInstance } from 'fastify';
 import type {
   CreateAccountRequest,
   CreateAccountResponse,
+  CreatePairingCodeResponse,
   DeviceInfo,
   JoinAccountRequest,
   JoinAccountResponse,
   ListDevicesResponse,
 } from '../../src/shared/api';
-import { normaliseSyncCode, SYNC_CODE_PATTERN } from '../../src/shared/api';
+import { normalisePairingCode, PAIRING_CODE_PATTERN } from '../../src/shared/api';
 import { deviceOf, requireDevice } from '../auth/authenticate';
-import { hashSecret, newDeviceToken, newSyncCode } from '../auth/secrets';
+import { createPairingCode, type PairingLimits, redeemPairingCode, revokeDevice } from '../auth/pairing-codes';
+import { hashSecret, newDeviceToken } from '../auth/secrets';
 import type { OpenDatabase } from '../db/open';
 import { ApiError, notFound } from '../errors';
 
 const deviceName = { type: 'string', minLength: 1, maxLength: 80 } as const;
 
-/** Accounts and their devices: create, join by sync code, list, revoke. */
-export async function accountRoutes(app: FastifyInstance, { database }: { database: OpenDatabase }) {
+export interface AccountRoutesOptions {
+  database: OpenDatabase;
+  config: PairingLimits;
+  /** The server's clock; tests pass one they can move (a pairing code's 10 minutes). */
+  now?: () => Date;
+}
+
+/** Accounts and their devices: create, pair another device with a one-time code, list, revoke. */
+export async function accountRoutes(app: FastifyInstance, { database, config, now = () => new Date() }: AccountRoutesOptions) {
   const { db } = database;
   const authenticated = { preHandler: requireDevice(db) };
 
@@ -36,12 +45,12 @@ export async function accountRoutes(app: FastifyInstance, { database }: { databa
       const accountId = randomUUID();
       const deviceId = randomUUID();
       const deviceToken = newDeviceToken();
-      const syncCode = newSyncCode();
-      const now = new Date().toISOString();
+      const stamp = now().toISOString();
       await db.transaction().execute(async (trx) => {
+        // sync_code_hash is retired (migration 0005) but NOT NULL UNIQUE: a per-account placeholder.
         await trx
           .insertInto('accounts')
-          .values({ id: accountId, sync_code_hash: hashSecret(syncCode), created_at: now })
+          .values({ id: accountId, sync_code_hash: `retired:${accountId}`, created_at: stamp })
           .execute();
         await trx
           .insertInto('devices')
@@ -50,16 +59,24 @@ export async function accountRoutes(app: FastifyInstance, { database }: { databa
             account_id: accountId,
             name: request.body?.name ?? 'First device',
             token_hash: hashSecret(deviceToken),
-            created_at: now,
-            last_seen_at: now,
+            created_at: stamp,
+            last_seen_at: stamp,
             revoked_at: null,
           })
           .execute();
       });
       reply.code(201);
-      return { accountId, deviceId, deviceToken, syncCode };
+      return { accountId, deviceId, deviceToken };
     },
   );
+
+  // The per-account quota bounds what is stored; the pairingCodes rate limit
+  // (server/rate-limit/rules.ts) bounds the scrypt work of a device asking in a loop.
+  app.post('/api/pairing-codes', authenticated, async (request, reply): Promise<CreatePairingCodeResponse> => {
+    const created = await createPairingCode(db, deviceOf(request), now(), config);
+    reply.code(201);
+    return created;
+  });
 
   app.post<{ Body: JoinAccountRequest }>(
     '/api/devices',
@@ -68,35 +85,19 @@ export async function accountRoutes(app: FastifyInstance, { database }: { databa
         body: {
           type: 'object',
           additionalProperties: false,
-          required: ['syncCode', 'name'],
-          properties: { syncCode: { type: 'string', maxLength: 32 }, name: deviceName },
+          required: ['pairingCode', 'name'],
+          properties: { pairingCode: { type: 'string', maxLength: 40 }, name: deviceName },
         },
       },
     },
     async (request, reply): Promise<JoinAccountResponse> => {
-      const syncCode = normaliseSyncCode(request.body.syncCode);
-      if (!new RegExp(SYNC_CODE_PATTERN).test(syncCode)) {
-        throw new ApiError(400, 'VALIDATION', 'body/syncCode must be 12 letters and digits, like ABCD-EFGH-JKMN');
+      const code = normalisePairingCode(request.body.pairingCode);
+      if (!new RegExp(PAIRING_CODE_PATTERN).test(code)) {
+        throw new ApiError(400, 'VALIDATION', 'body/pairingCode must be 16 letters and digits, like ABCD-EFGH-JKMN-PQRS');
       }
-      const account = await db.selectFrom('accounts').select('id').where('sync_code_hash', '=', hashSecret(syncCode)).executeTakeFirst();
-      if (!account) throw new ApiError(404, 'UNKNOWN_SYNC_CODE', 'no account has this sync code');
-      const deviceId = randomUUID();
-      const deviceToken = newDeviceToken();
-      const now = new Date().toISOString();
-      await db
-        .insertInto('devices')
-        .values({
-          id: deviceId,
-          account_id: account.id,
-          name: request.body.name,
-          token_hash: hashSecret(deviceToken),
-          created_at: now,
-          last_seen_at: now,
-          revoked_at: null,
-        })
-        .execute();
+      const joined = await redeemPairingCode(db, code, request.body.name, now(), config);
       reply.code(201);
-      return { accountId: account.id, deviceId, deviceToken };
+      return joined;
     },
   );
 
@@ -123,16 +124,8 @@ export async function accountRoutes(app: FastifyInstance, { database }: { databa
     '/api/devices/:id',
     { ...authenticated, schema: { params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } } } },
     async (request, reply) => {
-      const me = deviceOf(request);
       // Scoped by account: another account's device is indistinguishable from a missing one.
-      const result = await db
-        .updateTable('devices')
-        .set({ revoked_at: new Date().toISOString() })
-        .where('id', '=', request.params.id)
-        .where('account_id', '=', me.accountId)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (result.numUpdatedRows === 0n) throw notFound('device');
+      if (!(await revokeDevice(db, deviceOf(request).accountId, request.params.id, now()))) throw notFound('device');
       reply.code(204);
     },
   );

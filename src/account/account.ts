@@ -2,7 +2,7 @@ import { signal } from '@preact/signals';
 import { api } from '../api/api';
 import { switchAccount } from '../db/account-switch';
 import { type DeviceCredentials, openSteadyDb } from '../db/schema';
-import type { CreateAccountResponse, JoinAccountResponse } from '../shared/api';
+import type { CreateAccountResponse, JoinAccountRequest, JoinAccountResponse } from '../shared/api';
 import { backoffDelay, sleep } from '../shared/backoff';
 import { ApiRequestError } from '../shared/http-client';
 
@@ -11,7 +11,9 @@ export type AccountState =
   | { kind: 'loading' }
   /** First run without the server yet (offline, server down): retrying by itself. */
   | { kind: 'creating'; attempt: number; lastError: string | null }
-  | { kind: 'ready'; credentials: DeviceCredentials };
+  | { kind: 'ready'; credentials: DeviceCredentials }
+  /** Another device removed this one from the account: its token is dead, its local data kept. */
+  | { kind: 'revoked'; credentials: DeviceCredentials };
 
 export const account = signal<AccountState>({ kind: 'loading' });
 
@@ -42,7 +44,15 @@ export function defaultDeviceName(): string {
 }
 
 async function storedCredentials(): Promise<DeviceCredentials | undefined> {
-  return (await openSteadyDb()).get('meta', 'credentials');
+  const db = await openSteadyDb();
+  const stored = await db.get('meta', 'credentials');
+  // Before pairing codes, the account's permanent sync code was kept here: it joins nothing any more, but it is a secret.
+  if (stored && 'syncCode' in stored) {
+    const { syncCode: _retired, ...credentials } = stored as DeviceCredentials & { syncCode: unknown };
+    await db.put('meta', credentials, 'credentials');
+    return credentials;
+  }
+  return stored;
 }
 
 async function store(credentials: DeviceCredentials): Promise<void> {
@@ -97,12 +107,36 @@ function waitForRetry(attempt: number, signal: AbortSignal): Promise<void> {
     .finally(() => window.removeEventListener('online', onOnline));
 }
 
-/** Joins the account that owns `syncCode`; this device's data then syncs into that account. */
-export async function joinAccount(syncCode: string, name: string): Promise<void> {
-  const joined = await api<JoinAccountResponse>({ method: 'POST', path: '/api/devices', body: { syncCode, name } });
-  const credentials: DeviceCredentials = { ...joined, syncCode, createdAt: new Date().toISOString() };
-  await switchAccount(credentials);
-  account.value = { kind: 'ready', credentials };
+/**
+ * Joins the account a pairing code was made for (the code is used up; nothing of it is kept).
+ * This device's data then syncs into that account: the caller starts that sync.
+ */
+export async function joinAccount(pairingCode: string, name: string): Promise<void> {
+  const request: JoinAccountRequest = { pairingCode, name };
+  // Under ensureAccount's lock: a first-run account still being created must not land after the join and replace it.
+  // That lock is held while first-run creation waits for the server: give up after 20 s rather than hang.
+  await navigator.locks.request('steady-account', { signal: AbortSignal.timeout(20_000) }, async () => {
+    const joined = await api<JoinAccountResponse>({ method: 'POST', path: '/api/devices', body: request });
+    const credentials: DeviceCredentials = { ...joined, createdAt: new Date().toISOString() };
+    await switchAccount(credentials);
+    account.value = { kind: 'ready', credentials };
+  });
+}
+
+/** True for the server's answer to a token another device revoked. */
+export function isRevocation(error: unknown): boolean {
+  return error instanceof ApiRequestError && error.status === 401 && error.code === 'DEVICE_REVOKED';
+}
+
+/**
+ * Records that `error`, answered to a call made with `deviceToken`, says this device was removed.
+ * A token this device no longer holds (it has joined another account since) changes nothing.
+ */
+export function noticeRevocation(error: unknown, deviceToken: string): void {
+  const state = account.value;
+  if (state.kind === 'ready' && state.credentials.deviceToken === deviceToken && isRevocation(error)) {
+    account.value = { kind: 'revoked', credentials: state.credentials };
+  }
 }
 
 export function describe(error: unknown): string {

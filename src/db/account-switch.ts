@@ -6,7 +6,7 @@ import { outboxEntry } from './sync-store';
 const CARRIED_DOC_KINDS = ['checkin', 'measurement'] as const;
 
 /**
- * Moves this device to another account (joining with a sync code) in one transaction. It does
+ * Moves this device to another account (joining with a pairing code) in one transaction. It does
  * not wait for the sync lock (a run may wait on the network for long); a run still going with
  * the old token can no longer apply a pull page (IdbSyncStore checks the account in the same
  * transaction), and its acknowledgements leave the entries queued again here, whose queuedAt

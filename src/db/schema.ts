@@ -13,8 +13,6 @@ export interface DeviceCredentials {
   accountId: string;
   deviceId: string;
   deviceToken: string;
-  /** Present on the device that created the account or joined with it. */
-  syncCode: string | null;
   createdAt: string;
 }
 

@@ -13,13 +13,27 @@ export interface CreateAccountResponse {
   deviceId: string;
   /** 256-bit bearer secret; the server keeps only its hash. */
   deviceToken: string;
-  /** Human-typeable code another device uses to join this account. */
-  syncCode: string;
 }
 
-/** `POST /api/devices` → 201. Joins an existing account with its sync code. */
+/**
+ * `POST /api/pairing-codes` → 201 (authenticated). A one-time code another device joins this
+ * account with; it works once and until `expiresAt`. 409 `QUOTA_DEVICES` when the account
+ * already has its maximum of devices, 409 `QUOTA_PAIRING_CODES` when too many codes are waiting.
+ */
+export interface CreatePairingCodeResponse {
+  /** `XXXX-XXXX-XXXX-XXXX`: shown once, never stored by the server. */
+  code: string;
+  expiresAt: string;
+  /** The same deadline, counted from the answer: a countdown that a wrong device clock cannot skew. */
+  expiresInSeconds: number;
+}
+
+/**
+ * `POST /api/devices` → 201. Joins the account of a pairing code, which is used up. 404
+ * `UNKNOWN_PAIRING_CODE`, 410 `PAIRING_CODE_USED` / `PAIRING_CODE_EXPIRED`, 409 `QUOTA_DEVICES`.
+ */
 export interface JoinAccountRequest {
-  syncCode: string;
+  pairingCode: string;
   name: string;
 }
 export interface JoinAccountResponse {
@@ -58,13 +72,31 @@ export interface ApiErrorBody {
   message: string;
 }
 
-/** Sync codes: 12 Crockford base-32 characters (60 bits), shown in groups of four. */
-export const SYNC_CODE_PATTERN = '^[0-9A-HJKMNP-TV-Z]{4}-?[0-9A-HJKMNP-TV-Z]{4}-?[0-9A-HJKMNP-TV-Z]{4}$';
+/** Crockford base-32: no I, L, O or U, so what is read out loud is typed back right. */
+export const PAIRING_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * Pairing codes: 16 Crockford base-32 characters in groups of four. The first group is a
+ * non-secret lookup id (the server finds the code's row by it); the other twelve are the
+ * 60-bit secret, stored only as a salted scrypt hash.
+ */
+export const PAIRING_CODE_PATTERN = '^[0-9A-HJKMNP-TV-Z]{4}(-?[0-9A-HJKMNP-TV-Z]{4}){3}$';
 
 /** Normalises what a person typed (case, spaces, look-alike letters) to the canonical code. */
-export function normaliseSyncCode(input: string): string {
+export function normalisePairingCode(input: string): string {
   const compact = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
-  return compact.length === 12 ? `${compact.slice(0, 4)}-${compact.slice(4, 8)}-${compact.slice(8)}` : compact;
+  return compact.length === 16 ? (compact.match(/.{4}/g) ?? []).join('-') : compact;
+}
+
+/** The app's address that opens Settings with the join form filled in (what the QR code encodes). */
+export function pairingUrl(origin: string, code: string): string {
+  return `${origin}/settings#pair=${code}`;
+}
+
+/** The code in a pairing URL's fragment, or null. */
+export function pairingCodeFromHash(hash: string): string | null {
+  const match = /^#pair=([0-9A-Za-z-]{16,19})$/.exec(hash);
+  return match?.[1] ?? null;
 }
 
 /** `GET /api/push/key`: the VAPID public key to subscribe with (`applicationServerKey`). */

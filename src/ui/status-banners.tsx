@@ -3,7 +3,7 @@ import { acceptUpdate, declineUpdate, updateWaiting } from '../pwa/registration'
 import { StorageBanner } from '../storage/storage-card';
 import { useOnline } from './use-online';
 
-/** App-wide notices: a new version waiting, offline, first-run account still pending. */
+/** App-wide notices: a new version waiting, offline, first-run account still pending, this device removed. */
 export function StatusBanners() {
   const online = useOnline();
   const state = account.value;
@@ -26,6 +26,14 @@ export function StatusBanners() {
       {!online && (
         <div class="banner banner-offline" role="status">
           <p>You are offline. Everything you record is kept on this device and syncs when you are back online.</p>
+        </div>
+      )}
+      {state.kind === 'revoked' && (
+        <div class="banner banner-offline" role="alert" data-testid="revoked-banner">
+          <p>
+            This device was removed from your account and no longer syncs. Everything recorded here is kept. To sync again,{' '}
+            <a href="/settings#join">join with a new code</a> from a device still on the account.
+          </p>
         </div>
       )}
       {state.kind === 'creating' && (

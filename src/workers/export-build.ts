@@ -72,7 +72,7 @@ async function readHead(db: SteadyDb, now: number): Promise<ExportHead> {
   return {
     exportedAt: now,
     appVersion: APP_VERSION,
-    // Never the device token or the sync code: an export is meant to be shared.
+    // Never the device token: an export is meant to be shared.
     account: credentials ? { accountId: credentials.accountId, deviceId: credentials.deviceId } : null,
     armbands: armbands.map((a) => ({
       id: a.id,

@@ -101,7 +101,10 @@ async function main() {
     const database = await openDatabase(config);
     const now = new Date().toISOString();
     const accountId = randomUUID();
-    await database.db.insertInto('accounts').values({ id: accountId, sync_code_hash: randomUUID(), created_at: now }).execute();
+    await database.db
+      .insertInto('accounts')
+      .values({ id: accountId, sync_code_hash: `retired:${accountId}`, created_at: now })
+      .execute();
     for (let i = 0; i < subs.length; i += 500) {
       const slice = subs.slice(i, i + 500).map((s) => ({ ...s, deviceId: randomUUID() }));
       await database.db

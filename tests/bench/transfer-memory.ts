@@ -247,7 +247,7 @@ async function run(chunks: number): Promise<string[]> {
         request.onsuccess = () => resolve(request.result);
       });
       const tx = db.transaction('meta', 'readwrite');
-      tx.objectStore('meta').put({ ...creds, syncCode: null, createdAt: new Date().toISOString() }, 'credentials');
+      tx.objectStore('meta').put({ ...creds, createdAt: new Date().toISOString() }, 'credentials');
       await new Promise((resolve) => {
         tx.oncomplete = resolve;
       });

@@ -1,15 +1,15 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE_MS, minuteStartOf } from '../../src/shared/samples';
-import { putRecording, readChunk, readCredentials, readOutbox, readSyncLog, waitForLog } from '../helpers/app-db';
+import { putRecording, readCredentials, readOutbox, readSyncLog, waitForChunks, waitForLog } from '../helpers/app-db';
 import { eventually } from '../helpers/armband-emulation';
 import { expectExactlySamples, serverReadings } from '../helpers/sync-assertions';
-import { createAccount, uploadBatch } from '../helpers/sync-client';
+import { createAccount, makePairingCode, uploadBatch } from '../helpers/sync-client';
 import { recording, type SyncStack, startSyncStack } from '../helpers/sync-e2e';
 
-// A device that has recorded and synced under its own account joins another with a sync code:
-// it must pull the joined account's whole history (its old cursor means nothing there) and
-// take what it recorded along, exactly once.
+// A device that has recorded and synced under its own account joins another with a pairing code:
+// it must pull the joined account's whole history at once, without a reload or a tap on "Sync now"
+// (its old cursor means nothing there), and take what it recorded along, exactly once.
 let stack: SyncStack;
 
 beforeAll(async () => {
@@ -46,14 +46,23 @@ describe('joining another account', () => {
     }
 
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
-    await page.getByRole('textbox', { name: 'Sync code' }).fill(other.syncCode);
+    const { code } = await makePairingCode(server.url, other.deviceToken);
+    await page.getByRole('textbox', { name: 'Pairing code' }).fill(code);
     await page.getByRole('button', { name: 'Join' }).click();
     await page.getByText('Joined. This device now syncs with that account.').waitFor({ timeout: 10_000 });
     expect((await readCredentials(page))?.accountId).toBe(other.accountId);
-    await syncNow(page);
+    // The joined device keeps no code of any kind.
+    expect(Object.keys((await readCredentials(page)) ?? {}).sort()).toEqual(['accountId', 'createdAt', 'deviceId', 'deviceToken']);
 
-    // Their history arrived here …
-    for (const chunk of theirs.chunks) expect((await readChunk(page, chunk.id))?.bpm).toEqual(chunk.bpm);
+    // Their history arrives here by itself: joining started a sync …
+    const pulled = await waitForChunks(page, theirs.chunks);
+    expect(pulled.map((chunk) => chunk.bpm)).toEqual(theirs.chunks.map((chunk) => chunk.bpm));
+    await eventually(
+      () => readOutbox(page),
+      (outbox) => outbox.length === 0,
+      15_000,
+      'the recordings carried over uploaded',
+    );
     // … and this device's recordings are in the joined account, each sample once.
     const onServer = await serverReadings(server.url, other.deviceToken, start, start + 31 * MINUTE_MS);
     expectExactlySamples(

@@ -14,7 +14,7 @@ import {
 } from '../helpers/backup-browser';
 import { startTransferProxy, type TransferProxy } from '../helpers/backup-proxy';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { createAccount, syntheticSamples, toChunks, uploadBatch } from '../helpers/sync-client';
+import { createAccount, makePairingCode, syntheticSamples, toChunks, uploadBatch } from '../helpers/sync-client';
 
 const ORIGIN_PORT = 18431;
 const SERVER_PORT = 18432;
@@ -55,7 +55,7 @@ async function newDeviceJoins(initScript = HOLD_SYNC_LOCK): Promise<TestBrowser>
   const browser = await openApp(proxy.url, { initScript });
   browsers.push(browser);
   const { page } = browser;
-  await page.getByRole('textbox', { name: 'Sync code' }).fill(first.syncCode);
+  await page.getByRole('textbox', { name: 'Pairing code' }).fill((await makePairingCode(server.url, first.deviceToken)).code);
   await page.getByRole('button', { name: 'Join', exact: true }).click();
   await expect.poll(async () => (await waitForAccount(page)).accountId).toBe(first.accountId);
   expect(await countRecords(page)).toEqual({ chunks: 0, docs: 0, gaps: 0 });

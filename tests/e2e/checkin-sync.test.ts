@@ -4,6 +4,7 @@ import { readCredentials, readDoc, readOutbox, readSyncLog, waitForCredentials, 
 import { eventually } from '../helpers/armband-emulation';
 import { grantAllPermissions, launchBrowser, type TestBrowser, waitForController } from '../helpers/browser';
 import { builtAppDir, startTestServer, type TestServer } from '../helpers/server';
+import { makePairingCode } from '../helpers/sync-client';
 
 let server: TestServer;
 let phone: TestBrowser;
@@ -118,13 +119,13 @@ describe('a check-in made offline', () => {
     );
   });
 
-  it("appears on the account's second device after it joins with the sync code and syncs", async () => {
-    const syncCode = (await readCredentials(phone.page))?.syncCode;
-    expect(syncCode).toMatch(/\w/);
+  it("appears on the account's second device after it joins with a pairing code and syncs", async () => {
+    const phoneCredentials = await readCredentials(phone.page);
+    const { code } = await makePairingCode(server.url, phoneCredentials!.deviceToken);
     await openApp(laptop);
     const { page } = laptop;
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
-    await page.getByRole('textbox', { name: 'Sync code' }).fill(syncCode!);
+    await page.getByRole('textbox', { name: 'Pairing code' }).fill(code);
     await page.getByRole('button', { name: 'Join' }).click();
     await page.getByText('Joined. This device now syncs with that account.').waitFor({ timeout: 10_000 });
     expect((await readCredentials(page))?.accountId).toBe((await readCredentials(phone.page))?.accountId);

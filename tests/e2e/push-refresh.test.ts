@@ -48,7 +48,7 @@ beforeAll(async () => {
   credentials = await waitForCredentials(page);
   registrationId = await registration;
   await waitForLog(page, (e) => e.trigger === 'page' && (e.outcome === 'ok' || e.outcome === 'nothing-to-do'));
-  other = await joinAccount(server.url, credentials.syncCode ?? '', 'tablet');
+  other = await joinAccount(server.url, credentials, 'tablet');
 });
 afterAll(async () => {
   await browser?.close();

@@ -125,7 +125,7 @@ describe('the Settings card with a working push service', () => {
     expect(endpoint.startsWith(pushService.origin)).toBe(true);
 
     // Another device uploads: the server's refresh arrives, VAPID-signed and decryptable, at this browser's endpoint.
-    const other = await joinAccount(server.url, credentials.syncCode ?? '', 'tablet');
+    const other = await joinAccount(server.url, credentials, 'tablet');
     const theirs = recording(minuteStartOf(Date.now()) - 3600_000, 3, 7, 'tablet-strap');
     expect((await uploadBatch(server.url, other.deviceToken, { header: {}, chunks: theirs.chunks, docs: [] })).status).toBe(201);
     await pushService.waitFor(() => pushService.received(endpoint).length > 0);

@@ -80,7 +80,7 @@ describe('background sync in Chromium (built app, real service worker)', () => {
 
     await waitForLog(page, (e) => e.trigger === 'page' && e.outcome !== 'offline');
     await putRecording(page, mine.chunks);
-    const other = await joinAccount(stack.server.url, credentials.syncCode ?? '', 'phone');
+    const other = await joinAccount(stack.server.url, credentials, 'phone');
     const uploaded = await uploadBatch(stack.server.url, other.deviceToken, {
       header: {},
       chunks: theirs.chunks,

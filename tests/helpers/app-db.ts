@@ -116,6 +116,17 @@ export async function waitForCredentials(page: Page, timeoutMs = 20_000): Promis
   }
 }
 
+/** Waits until every one of `chunks` is stored on the device (brought by a sync the test did not start); answers them as stored. */
+export async function waitForChunks(page: Page, chunks: SampleChunk[], timeoutMs = 20_000): Promise<SampleChunk[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stored = await Promise.all(chunks.map((chunk) => readChunk(page, chunk.id)));
+    if (stored.every((chunk) => chunk !== undefined)) return stored as SampleChunk[];
+    if (Date.now() > deadline) throw new Error(`${stored.filter((chunk) => !chunk).length} of ${chunks.length} chunks never arrived`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Waits until the sync log holds an entry that satisfies `predicate`; answers the whole log. */
 export async function waitForLog(
   page: Page,

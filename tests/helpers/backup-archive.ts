@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
+import { BACKUP_ID_HEADER, BACKUP_MEDIA_TYPE, SHA256_HEADER } from '../../src/shared/backup';
 import { ArchiveReader, archiveHeader, encodeLine, LineSplitter } from '../../src/shared/backup-archive';
 import type { SampleChunk } from '../../src/shared/samples';
 import type { DocRecord } from '../../src/shared/sync/batch-codec';
@@ -38,4 +39,23 @@ export function readArchive(bytes: Uint8Array) {
   const text = zlib.gunzipSync(bytes).toString('utf8');
   const records = reader.read([...splitter.push(text), ...splitter.flush()]);
   return { header: reader.header, records, counts: reader.finish() };
+}
+
+/** POST /api/backups with `archive` as the device with `token`, as the app sends it; answers the response. */
+export function storeBackup(
+  baseUrl: string,
+  token: string,
+  archive: { bytes: Buffer; sha256: string },
+  backupId: string,
+): Promise<Response> {
+  return fetch(`${baseUrl}/api/backups`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': BACKUP_MEDIA_TYPE,
+      [SHA256_HEADER]: archive.sha256,
+      [BACKUP_ID_HEADER]: backupId,
+    },
+    body: new Uint8Array(archive.bytes),
+  });
 }

@@ -23,13 +23,15 @@ export interface TestServerOptions {
   /** Reuse an existing DATA_DIR. */
   dataDir?: string;
   env?: Record<string, string>;
+  /** The server's clock (pairing codes expire by it); default: the system's. */
+  now?: () => Date;
 }
 
 /**
  * Postgres for the `server-postgres` test project (STEADY_TEST_DB=postgres): the machine's
  * server, one fresh schema per test server. Override with STEADY_TEST_DATABASE_URL.
  */
-function postgresEnv(dataDir: string): Record<string, string> {
+export function postgresEnv(dataDir: string): Record<string, string> {
   if (process.env.STEADY_TEST_DB !== 'postgres') return {};
   const schema = `t_${path
     .basename(dataDir)
@@ -57,7 +59,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...TEST_RATE_LIMITS,
     ...options.env,
   });
-  const running = await startServer(config, false).catch((error: unknown) => {
+  const running = await startServer(config, false, { now: options.now }).catch((error: unknown) => {
     if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import zlib from 'node:zlib';
-import type { CreateAccountResponse } from '../../src/shared/api';
+import type { CreateAccountResponse, CreatePairingCodeResponse, JoinAccountResponse } from '../../src/shared/api';
 import { appendToChunk, emptyChunk, type HeartRateSample, minuteStartOf, type SampleChunk } from '../../src/shared/samples';
 import { decodeBatch, encodeBatch, type SyncBatch } from '../../src/shared/sync/batch-codec';
 import { type PullHeader, SYNC_MEDIA_TYPE } from '../../src/shared/sync/protocol';
@@ -16,19 +16,23 @@ export async function createAccount(baseUrl: string, name = 'test device'): Prom
   return (await response.json()) as CreateAccountResponse;
 }
 
-/** Joins an account by sync code; answers the new device's token. */
-export async function joinAccount(
-  baseUrl: string,
-  syncCode: string,
-  name = 'second device',
-): Promise<{ deviceId: string; deviceToken: string }> {
+/** Asks for a one-time pairing code with a device's token. */
+export async function makePairingCode(baseUrl: string, deviceToken: string): Promise<CreatePairingCodeResponse> {
+  const response = await fetch(`${baseUrl}/api/pairing-codes`, { method: 'POST', headers: { authorization: `Bearer ${deviceToken}` } });
+  if (response.status !== 201) throw new Error(`pairing code refused: ${response.status} ${await response.text()}`);
+  return (await response.json()) as CreatePairingCodeResponse;
+}
+
+/** Joins the account of `trusted` (a device already in it) with a fresh pairing code; answers the new device's credentials. */
+export async function joinAccount(baseUrl: string, trusted: { deviceToken: string }, name = 'second device'): Promise<JoinAccountResponse> {
+  const { code } = await makePairingCode(baseUrl, trusted.deviceToken);
   const response = await fetch(`${baseUrl}/api/devices`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ syncCode, name }),
+    body: JSON.stringify({ pairingCode: code, name }),
   });
   if (response.status !== 201) throw new Error(`join failed: ${response.status} ${await response.text()}`);
-  return (await response.json()) as { deviceId: string; deviceToken: string };
+  return (await response.json()) as JoinAccountResponse;
 }
 
 /** PUTs a batch the way the app does; `raw` sends those exact bytes instead. */

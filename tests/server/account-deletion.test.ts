@@ -10,8 +10,9 @@ import type { CreateAccountResponse } from '../../src/shared/api';
 import { BACKUP_ID_HEADER, BACKUP_MEDIA_TYPE, SHA256_HEADER } from '../../src/shared/backup';
 import { buildArchive } from '../helpers/backup-archive';
 import { TusTestClient } from '../helpers/backup-tus';
+import { fakePushSubscription } from '../helpers/push-rows';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { createAccount, joinAccount, syntheticSamples, toChunks, uploadBatch } from '../helpers/sync-client';
+import { createAccount, joinAccount, makePairingCode, syntheticSamples, toChunks, uploadBatch } from '../helpers/sync-client';
 
 // Runs on SQLite (project `server`) and on Postgres (project `server-postgres`, STEADY_TEST_DB=postgres).
 let server: TestServer;
@@ -32,12 +33,14 @@ afterAll(async () => {
 interface Account extends CreateAccountResponse {
   second: { deviceId: string; deviceToken: string };
   backupId: string;
+  /** A pairing code made and not used yet. */
+  waitingCode: string;
 }
 
 /** An account with two devices and something in every table the deletion must empty. */
 async function populatedAccount(): Promise<Account> {
   const first = await createAccount(server.url, 'phone');
-  const second = await joinAccount(server.url, first.syncCode, 'tablet');
+  const second = await joinAccount(server.url, first, 'tablet');
   const chunks = toChunks(syntheticSamples(Date.UTC(2026, 10, 20, 7), 180), 'armband-1');
   const docs = [{ kind: 'checkin' as const, id: '2026-11-20-morning', body: { date: '2026-11-20', period: 'morning', savedAt: 1 } }];
   expect((await uploadBatch(server.url, first.deviceToken, { header: {}, chunks, docs })).status).toBe(201);
@@ -65,17 +68,7 @@ async function populatedAccount(): Promise<Account> {
   for (const device of [first.deviceId, second.deviceId]) {
     await db
       .insertInto('push_subscriptions')
-      .values({
-        device_id: device,
-        account_id: first.accountId,
-        endpoint: `https://push.example.test/${device}`,
-        p256dh: 'p',
-        auth: 'a',
-        expiration_time: null,
-        key_id: 'k',
-        created_at: now,
-        updated_at: now,
-      })
+      .values(fakePushSubscription(device, first.accountId, now))
       .execute();
     await db.insertInto('push_state').values({ device_id: device, stale_sync_at: now }).execute();
   }
@@ -100,19 +93,30 @@ async function populatedAccount(): Promise<Account> {
     .values({ id: messageId, account_id: first.accountId, text: 'hello', created_at: now, read_at: null })
     .execute();
   await writeServerDoc(db, first.accountId, 'message', messageId, { text: 'hello', from: 'Steady', createdAt: now });
-  return { ...first, second, backupId };
+  const { code: waitingCode } = await makePairingCode(server.url, first.deviceToken);
+  return { ...first, second, backupId, waitingCode };
 }
 
 /** Rows of the account in every table, by table. */
 async function rowsOf(accountId: string): Promise<Record<string, number>> {
   const count = async (
-    table: 'accounts' | 'devices' | 'sync_records' | 'sync_batches' | 'backups' | 'push_subscriptions' | 'push_sends' | 'messages',
+    table:
+      | 'accounts'
+      | 'devices'
+      | 'pairing_codes'
+      | 'sync_records'
+      | 'sync_batches'
+      | 'backups'
+      | 'push_subscriptions'
+      | 'push_sends'
+      | 'messages',
     column: 'id' | 'account_id',
   ) => Number((await db.selectFrom(table).select(db.fn.countAll().as('n')).where(column, '=', accountId).executeTakeFirstOrThrow()).n);
   const devices = db.selectFrom('devices').select('id').where('account_id', '=', accountId);
   return {
     accounts: await count('accounts', 'id'),
     devices: await count('devices', 'account_id'),
+    pairing_codes: await count('pairing_codes', 'account_id'),
     sync_records: await count('sync_records', 'account_id'),
     sync_batches: await count('sync_batches', 'account_id'),
     backups: await count('backups', 'account_id'),
@@ -155,6 +159,7 @@ describe('DELETE /api/accounts/me', () => {
     const full = {
       accounts: 1,
       devices: 2,
+      pairing_codes: 2, // the one the second device joined with, and one waiting
       sync_records: 5,
       sync_batches: 2,
       backups: 1,
@@ -180,11 +185,11 @@ describe('DELETE /api/accounts/me', () => {
       expect(refused.status).toBe(401);
       expect(((await refused.json()) as { message: string }).message).toBe('unknown device token');
     }
-    // The sync code no longer joins anything.
+    // A pairing code made before no longer joins anything.
     const join = await fetch(`${server.url}/api/devices`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ syncCode: doomed.syncCode, name: 'late' }),
+      body: JSON.stringify({ pairingCode: doomed.waitingCode, name: 'late' }),
     });
     expect(join.status).toBe(404);
     expect((await deleteAccount(doomed.deviceToken)).status).toBe(401);

@@ -225,7 +225,7 @@ describe('downloads', () => {
     expect((await post(stranger.deviceToken, theirs.bytes, theirs.sha256, id)).status).toBe(201);
     expect(sha256Hex(Buffer.from(await (await download(owner.deviceToken, id)).arrayBuffer()))).toBe(archive.sha256);
     // A device of the same account sees it.
-    const second = await joinAccount(server.url, owner.syncCode);
+    const second = await joinAccount(server.url, owner);
     expect((await download(second.deviceToken, id)).status).toBe(200);
     expect((await fetch(`${server.url}/api/backups`)).status).toBe(401);
   });

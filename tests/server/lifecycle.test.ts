@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthResponse, JoinAccountResponse, ListDevicesResponse } from '../../src/shared/api';
 import { APP_VERSION } from '../../src/shared/version';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { createAccount } from '../helpers/sync-client';
+import { createAccount, makePairingCode } from '../helpers/sync-client';
 
 let server: TestServer | undefined;
 
@@ -29,11 +29,14 @@ describe('GET /api/health', () => {
 });
 
 describe('restart', () => {
-  it('keeps accounts: the token still authenticates and the sync code still joins', async () => {
+  it('keeps accounts: the token still authenticates and a pairing code made before still joins', async () => {
     const first = await startTestServer();
     const created = await createAccount(first.url, 'before restart');
-    server = await first.restart();
-    expect(server.dataDir).toBe(first.dataDir);
+    const { code } = await makePairingCode(first.url, created.deviceToken);
+    // On another port: fetch's pool may still hold a keep-alive socket to the stopped server's port.
+    await first.close();
+    server = await startTestServer({ dataDir: first.dataDir });
+    expect(server.url).not.toBe(first.url);
 
     const devices = await fetch(`${server.url}/api/devices`, { headers: { authorization: `Bearer ${created.deviceToken}` } });
     expect(devices.status).toBe(200);
@@ -44,7 +47,7 @@ describe('restart', () => {
     const join = await fetch(`${server.url}/api/devices`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ syncCode: created.syncCode, name: 'after restart' }),
+      body: JSON.stringify({ pairingCode: code, name: 'after restart' }),
     });
     expect(join.status).toBe(201);
     expect(((await join.json()) as JoinAccountResponse).accountId).toBe(created.accountId);

@@ -51,7 +51,7 @@ async function subscribe(token: string): Promise<SimulatedSubscription> {
 /** An account with two subscribed devices. */
 async function twoDevices() {
   const a = await createAccount(server.url, 'phone');
-  const b = await joinAccount(server.url, a.syncCode, 'tablet');
+  const b = await joinAccount(server.url, a, 'tablet');
   return { a: { ...a, sub: await subscribe(a.deviceToken) }, b: { ...b, sub: await subscribe(b.deviceToken) } };
 }
 

@@ -303,7 +303,7 @@ describe('sync engine against the real server, with faults', () => {
 
   it('pulls another device’s records and documents, merging with what this device holds', async () => {
     const { device, store, samples } = await recordedDevice(7);
-    const other = await joinAccount(server.url, device.syncCode);
+    const other = await joinAccount(server.url, device);
     const theirs = syntheticSamples(T0 + 2 * MINUTES * MINUTE_MS, 120, 8);
     await uploadBatch(server.url, other.deviceToken, {
       header: {},

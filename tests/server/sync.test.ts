@@ -77,7 +77,7 @@ describe('batch upload', () => {
 
   it('replaces documents in server order: the last edit wins', async () => {
     const device = await createAccount(server.url);
-    const other = await joinAccount(server.url, device.syncCode);
+    const other = await joinAccount(server.url, device);
     await uploadBatch(server.url, device.deviceToken, {
       header: {},
       chunks: [],
@@ -159,7 +159,7 @@ describe('batch upload', () => {
 describe('pull', () => {
   it('pages through other devices’ changes in server order with an opaque cursor', async () => {
     const a = await createAccount(server.url);
-    const b = await joinAccount(server.url, a.syncCode);
+    const b = await joinAccount(server.url, a);
     const samples = syntheticSamples(T0, 60 * 25); // 25 minute chunks
     const chunks = toChunks(samples);
     await uploadBatch(server.url, a.deviceToken, { header: {}, chunks: chunks.slice(0, 10), docs: [] });
@@ -215,7 +215,7 @@ describe('server-written documents', () => {
     const { writeServerDoc } = await import('../../server/sync/server-docs');
     const { openDatabase } = await import('../../server/db/open');
     const a = await createAccount(server.url);
-    const b = await joinAccount(server.url, a.syncCode);
+    const b = await joinAccount(server.url, a);
     const first = await pull(server.url, b.deviceToken);
     // The test opens the same database as the server, as an operator's CLI would.
     const database = await openDatabase(server.config);

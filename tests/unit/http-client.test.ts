@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseSyncCode, SYNC_CODE_PATTERN } from '../../src/shared/api';
+import { normalisePairingCode, PAIRING_CODE_PATTERN, pairingCodeFromHash, pairingUrl } from '../../src/shared/api';
 import { backoffDelay } from '../../src/shared/backoff';
 import { ApiRequestError, callApi, type FetchLike, NetworkError, parseRetryAfter } from '../../src/shared/http-client';
 import { offlineErrorBody } from '../../src/shared/offline-answer';
@@ -25,14 +25,24 @@ describe('backoffDelay', () => {
   });
 });
 
-describe('normaliseSyncCode', () => {
+describe('normalisePairingCode', () => {
   it('accepts what people type and rejects what is not a code', () => {
-    expect(normaliseSyncCode(' abcd efgh jkmn ')).toBe('ABCD-EFGH-JKMN');
-    expect(normaliseSyncCode('0o1l-2345-6789')).toBe('0011-2345-6789');
-    const pattern = new RegExp(SYNC_CODE_PATTERN);
-    expect(pattern.test(normaliseSyncCode('abcd-efgh-jkmn'))).toBe(true);
-    expect(pattern.test(normaliseSyncCode('abcd-efgh-jkm'))).toBe(false);
-    expect(pattern.test(normaliseSyncCode('abcd-efgh-jkmu'))).toBe(false); // U is not Crockford
+    expect(normalisePairingCode(' abcd efgh jkmn pqrs ')).toBe('ABCD-EFGH-JKMN-PQRS');
+    expect(normalisePairingCode('0o1l-2345-6789-abcd')).toBe('0011-2345-6789-ABCD');
+    const pattern = new RegExp(PAIRING_CODE_PATTERN);
+    expect(pattern.test(normalisePairingCode('abcd-efgh-jkmn-pqrs'))).toBe(true);
+    expect(pattern.test(normalisePairingCode('abcdefghjkmnpqrs'))).toBe(true);
+    expect(pattern.test(normalisePairingCode('abcd-efgh-jkmn'))).toBe(false); // an old 12-character sync code
+    expect(pattern.test(normalisePairingCode('abcd-efgh-jkmn-pqr'))).toBe(false);
+    expect(pattern.test(normalisePairingCode('abcd-efgh-jkmn-pqru'))).toBe(false); // U is not Crockford
+  });
+
+  it('travels in the fragment of the app URL the QR code encodes', () => {
+    const url = pairingUrl('https://steady.example', 'ABCD-EFGH-JKMN-PQRS');
+    expect(url).toBe('https://steady.example/settings#pair=ABCD-EFGH-JKMN-PQRS');
+    expect(pairingCodeFromHash(new URL(url).hash)).toBe('ABCD-EFGH-JKMN-PQRS');
+    expect(pairingCodeFromHash('#transfers')).toBeNull();
+    expect(pairingCodeFromHash('#pair=<script>')).toBeNull();
   });
 });
 
