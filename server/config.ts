@@ -21,6 +21,10 @@ export interface Config {
   backupExpiryMs: number;
   /** How often that cleanup runs. */
   backupCleanupIntervalMs: number;
+  /** Bytes an account's stored uploads may take in all, unfinished tus uploads counted at their length (BACKUP_QUOTA_BYTES). */
+  backupQuotaBytes: number;
+  /** Uploads kept per account: storing one more removes the oldest (BACKUP_KEEP_COUNT). */
+  backupKeepCount: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Web Push (server/push/). */
   push: PushConfig;
@@ -79,6 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     backupMaxBytes: integer(env, 'BACKUP_MAX_BYTES', 2 * 1024 ** 3, 1024, 1024 ** 4),
     backupExpiryMs: integer(env, 'BACKUP_EXPIRY_SECONDS', 24 * 3600, 1, 365 * 24 * 3600) * 1000,
     backupCleanupIntervalMs: integer(env, 'BACKUP_CLEANUP_INTERVAL_SECONDS', 3600, 1, 24 * 3600) * 1000,
+    // Five backups of a year of recording (≈200 MB each) fit with room to spare.
+    backupQuotaBytes: integer(env, 'BACKUP_QUOTA_BYTES', 4 * 1024 ** 3, 1024, 1024 ** 5),
+    backupKeepCount: integer(env, 'BACKUP_KEEP_COUNT', 5, 1, 1000),
     logLevel: logLevel as Config['logLevel'],
     push: pushConfig(env, cwd),
   };

@@ -62,6 +62,18 @@ export function receiveArchive(source: IncomingMessage, target: string, limit: n
   });
 }
 
+/** Whether a file starts as a gzip member does (RFC 1952 §2.3.1: ID1 ID2). */
+export async function isGzipFile(file: string): Promise<boolean> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const head = Buffer.alloc(GZIP_MAGIC.length);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return bytesRead === GZIP_MAGIC.length && GZIP_MAGIC.every((byte, i) => head[i] === byte);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** SHA-256 (hex) and size of a file, read as a stream. */
 export async function hashFile(file: string): Promise<Received> {
   const hash = createHash('sha256');
