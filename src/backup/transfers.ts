@@ -101,6 +101,14 @@ export async function restoreBackup(backup: BackupInfo): Promise<void> {
   await rangedDownload(transfer.id);
 }
 
+/** Removes a stored backup from the server (to make room: the account's backups have a quota). */
+export async function deleteBackup(backup: BackupInfo): Promise<void> {
+  const when = new Date(backup.createdAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  if (!confirm(`Delete the backup of ${when} (${formatBytes(backup.bytes)}) from the server? What is on your devices stays.`)) return;
+  await api({ method: 'DELETE', path: `/api/backups/${backup.id}`, token: deviceToken() });
+  await refreshServerBackups();
+}
+
 export async function cancelTransfer(transfer: Transfer): Promise<void> {
   if (transfer.state === 'packing' || transfer.mode === 'ranged') return cancelInWorker(transfer.id);
   if (transfer.mode === 'tus') {
@@ -243,7 +251,7 @@ async function runTus(transferId: string): Promise<void> {
   pageJobs.set(transferId, controller);
   await updateTransfer(transferId, () => ({ mode: 'tus', state: 'running', error: null, finishedAt: null }));
   try {
-    await tusUpload({
+    const stored = await tusUpload({
       archive: transfer.archive,
       backupId: transfer.id,
       sha256: transfer.sha256,
@@ -256,6 +264,7 @@ async function runTus(transferId: string): Promise<void> {
       backupId: t.id,
       bytesDone: t.bytesTotal ?? 0,
       archive: null, // the server has it, checked against its SHA-256
+      removed: stored?.removed ?? [],
       finishedAt: Date.now(),
     }));
   } catch (error) {

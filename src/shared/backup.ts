@@ -123,6 +123,8 @@ export interface TransferRecord<B = unknown> {
   backupId: string | null;
   counts: ArchiveCounts | null;
   imported: ImportResult | null;
+  /** Uploads: older backups the server removed when it stored this one (it keeps the newest `quota.count`). */
+  removed?: BackupInfo[];
   error: string | null;
   /**
    * The user cancelled a Background Fetch upload. It is stopped by the server cutting the
