@@ -177,16 +177,13 @@ async function sendArchive(transferId: string): Promise<void> {
     return;
   }
   const token = deviceToken();
-  const limit = await api<ListBackupsResponse>({ path: '/api/backups', token }).then(
-    (answer) => answer.maxBytes,
+  const listed = await api<ListBackupsResponse>({ path: '/api/backups', token }).catch(
     () => null, // offline or server down: the upload itself will say so
   );
-  if (limit !== null && transfer.archive.size > limit) {
-    await updateTransfer(transferId, () => ({
-      state: 'failed',
-      error: `the archive is ${formatBytes(transfer.archive?.size ?? 0)}; the server accepts at most ${formatBytes(limit)}`,
-      finishedAt: Date.now(),
-    }));
+  // Checked here too because a refused Background Fetch reaches the service worker without the server's message.
+  const refusal = listed && wontFit(transfer.archive.size, listed);
+  if (refusal) {
+    await updateTransfer(transferId, () => ({ state: 'failed', error: refusal, finishedAt: Date.now() }));
     return;
   }
   if (transfer.mode === 'background-fetch') {
@@ -203,6 +200,21 @@ async function sendArchive(transferId: string): Promise<void> {
     if (await startBackgroundFetch(transfer, request)) return;
   }
   await runTus(transferId);
+}
+
+/** Why the server would refuse an archive of `size` bytes (src/shared/backup.ts: maxBytes, quota), or null. */
+function wontFit(size: number, { maxBytes, quota, backups }: ListBackupsResponse): string | null {
+  if (size > maxBytes) return `the archive is ${formatBytes(size)}; the server accepts at most ${formatBytes(maxBytes)}`;
+  // Storing it removes the oldest past quota.count: only the newest count - 1 stay beside it.
+  const kept = backups
+    .filter((backup) => backup.kind === 'upload')
+    .slice(0, quota.count - 1)
+    .reduce((sum, backup) => sum + backup.bytes, 0);
+  if (size + kept <= quota.bytes) return null;
+  return (
+    `this backup is ${formatBytes(size)} and does not fit in your ${formatBytes(quota.bytes)} of backup space beside the ` +
+    `${formatBytes(kept)} kept on the server. Delete older backups below, or ask the server's operator for more space.`
+  );
 }
 
 /**
