@@ -24,6 +24,14 @@ export const backupError = (statusCode: number, code: BackupErrorCode, message: 
  * (the account's newest `count - 1` uploads), `reserved` what its other unfinished uploads hold.
  */
 export function quotaExceeded(quota: BackupQuota, bytes: number, kept: number, reserved: number): ApiError {
+  if (kept + reserved === 0) {
+    // Nothing to delete would make room: say so rather than send the user looking.
+    return backupError(
+      413,
+      'QUOTA_BACKUP_BYTES',
+      `this backup is ${mib(bytes)}, more than this account's ${mib(quota.bytes)} of backup space: ask the server operator for more space.`,
+    );
+  }
   const held = reserved > 0 ? `, and uploads still arriving hold ${mib(reserved)}` : '';
   return backupError(
     413,

@@ -211,6 +211,9 @@ function wontFit(size: number, { maxBytes, quota, backups }: ListBackupsResponse
     .slice(0, quota.count - 1)
     .reduce((sum, backup) => sum + backup.bytes, 0);
   if (size + kept <= quota.bytes) return null;
+  if (kept === 0) {
+    return `this backup is ${formatBytes(size)}, more than your ${formatBytes(quota.bytes)} of backup space: ask the server's operator for more space.`;
+  }
   return (
     `this backup is ${formatBytes(size)} and does not fit in your ${formatBytes(quota.bytes)} of backup space beside the ` +
     `${formatBytes(kept)} kept on the server. Delete older backups below, or ask the server's operator for more space.`

@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseRange } from '../../server/backups/range';
+import { loadConfig } from '../../server/config';
 import type { ApiErrorBody, HealthResponse } from '../../src/shared/api';
 import {
   BACKUP_ID_HEADER,
@@ -289,13 +290,23 @@ describe('what is not an archive', () => {
 });
 
 describe('quotas', () => {
+  it('are read from BACKUP_QUOTA_BYTES and BACKUP_KEEP_COUNT, with defaults, and a bad value names its variable', () => {
+    expect(loadConfig({}, '/srv')).toMatchObject({ backupQuotaBytes: 4 * 1024 ** 3, backupKeepCount: 5 });
+    expect(loadConfig({ BACKUP_QUOTA_BYTES: '1048576', BACKUP_KEEP_COUNT: '2' }, '/srv')).toMatchObject({
+      backupQuotaBytes: 1024 ** 2,
+      backupKeepCount: 2,
+    });
+    expect(() => loadConfig({ BACKUP_KEEP_COUNT: '0' }, '/srv')).toThrow(/^BACKUP_KEEP_COUNT: /);
+    expect(() => loadConfig({ BACKUP_QUOTA_BYTES: '1GB' }, '/srv')).toThrow(/^BACKUP_QUOTA_BYTES: /);
+  });
+
   it('refuses at creation an upload that would not fit, tus or direct, and keeps nothing', async () => {
     const device = await createAccount(server.url);
     const client = new TusTestClient(server.url, device.deviceToken);
     const big = opaqueArchive(QUOTA + 1);
     const created = await client.create(big.bytes.length, { backupId: randomUUID(), sha256: big.sha256 });
     expect(expectCoded({ status: created.status, body: await created.text() }, 413, 'QUOTA_BACKUP_BYTES').message).toMatch(
-      /does not fit .* backup space.*Delete older backups/,
+      /more than this account's 0\.2 MiB of backup space: ask the server operator/,
     );
     expect(client.url).toBeNull();
     const direct = await postBackup(device.deviceToken, big.bytes);
@@ -309,7 +320,9 @@ describe('quotas', () => {
       backupId: randomUUID(),
       sha256: big.sha256,
     });
-    expectCoded({ status: second.status, body: await second.text() }, 413, 'QUOTA_BACKUP_BYTES');
+    expect(expectCoded({ status: second.status, body: await second.text() }, 413, 'QUOTA_BACKUP_BYTES').message).toMatch(
+      /does not fit .* backup space: .* uploads still arriving hold 0\.1 MiB\. Delete older backups/,
+    );
     // Gone, it holds nothing.
     expect((await raw('DELETE', first.url ?? '', tusHeaders(device.deviceToken))).status).toBe(204);
     const third = await new TusTestClient(server.url, device.deviceToken).create(QUOTA / 2 + 1, {
