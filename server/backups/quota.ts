@@ -22,21 +22,23 @@ export const backupError = (statusCode: number, code: BackupErrorCode, message: 
 /**
  * The refusal of an upload of `bytes` that does not fit: `kept` is what stays stored beside it
  * (the account's newest `count - 1` uploads), `reserved` what its other unfinished uploads hold.
+ * `atLeast`: a body of unknown length, cut once it passed the room left.
  */
-export function quotaExceeded(quota: BackupQuota, bytes: number, kept: number, reserved: number): ApiError {
+export function quotaExceeded(quota: BackupQuota, bytes: number, kept: number, reserved: number, atLeast = false): ApiError {
+  const size = `${atLeast ? 'over ' : ''}${mib(bytes)}`;
   if (kept + reserved === 0) {
     // Nothing to delete would make room: say so rather than send the user looking.
     return backupError(
       413,
       'QUOTA_BACKUP_BYTES',
-      `this backup is ${mib(bytes)}, more than this account's ${mib(quota.bytes)} of backup space: ask the server operator for more space.`,
+      `this backup is ${size}, more than this account's ${mib(quota.bytes)} of backup space: ask the server operator for more space.`,
     );
   }
   const held = reserved > 0 ? `, and uploads still arriving hold ${mib(reserved)}` : '';
   return backupError(
     413,
     'QUOTA_BACKUP_BYTES',
-    `this backup is ${mib(bytes)} and does not fit in this account's ${mib(quota.bytes)} of backup space: ` +
+    `this backup is ${size} and does not fit in this account's ${mib(quota.bytes)} of backup space: ` +
       `the backups kept beside it take ${mib(kept)}${held}. Delete older backups, or ask the server operator for more space.`,
   );
 }

@@ -16,7 +16,7 @@ import {
 import { deviceOf, requireDevice } from '../auth/authenticate';
 import { cleanUpBackups, scheduleCleanup } from '../backups/cleanup';
 import { exportArchive } from '../backups/export';
-import { backupError } from '../backups/quota';
+import { backupError, quotaExceeded } from '../backups/quota';
 import { parseRange } from '../backups/range';
 import { hashFile, receiveArchive } from '../backups/receive';
 import { BackupFiles } from '../backups/store';
@@ -92,20 +92,25 @@ export async function backupRoutes(app: FastifyInstance, { database, config }: B
       if (existing.sha256 !== sha256) throw new ApiError(409, 'BACKUP_ID_REUSED', `backup ${id} is already stored with different content`);
       return { ...existing, removed: [] }; // a retry of an upload that did arrive
     }
-    if (declared > 0) {
-      // Refused before reading, as above; without a length, the quota is checked when the body has arrived.
-      await files.ensureRoom(me.accountId, declared).catch((error: unknown) => {
-        reply.header('connection', 'close');
-        throw error;
-      });
+    // Refused before reading, as above, when the length is declared; otherwise the body is cut
+    // where it would pass the room left, rather than written out to BACKUP_MAX_BYTES first.
+    const kept = await files.keptBytes(me.accountId);
+    if (declared > 0 && kept + declared > quota.bytes) {
+      reply.header('connection', 'close');
+      throw quotaExceeded(quota, declared, kept, 0);
     }
+    const room = quota.bytes - kept;
+    const limit =
+      room < config.backupMaxBytes
+        ? { bytes: room, error: () => quotaExceeded(quota, room, kept, 0, true) }
+        : { bytes: config.backupMaxBytes };
     const temp = await files.tempPath(me.accountId);
     let received: Awaited<ReturnType<typeof receiveArchive>>;
     const key = `${me.accountId}/${id}`;
     const cancel = new AbortController();
     inflight.set(key, cancel);
     try {
-      received = await receiveArchive(request.raw, temp, config.backupMaxBytes, cancel.signal);
+      received = await receiveArchive(request.raw, temp, limit, cancel.signal);
     } catch (error) {
       reply.header('connection', 'close');
       throw error;

@@ -73,7 +73,8 @@ async function list(token: string): Promise<ListBackupsResponse> {
   return (await response.json()) as ListBackupsResponse;
 }
 
-function postBackup(token: string, bytes: Uint8Array, id: string = randomUUID()) {
+/** A direct upload of `bytes`; `body` sends them another way (a stream: chunked, no Content-Length). */
+function postBackup(token: string, bytes: Uint8Array, id: string = randomUUID(), body: BodyInit = new Uint8Array(bytes)) {
   return fetch(`${server.url}/api/backups`, {
     method: 'POST',
     headers: {
@@ -82,8 +83,9 @@ function postBackup(token: string, bytes: Uint8Array, id: string = randomUUID())
       [SHA256_HEADER]: sha256Hex(bytes),
       [BACKUP_ID_HEADER]: id,
     },
-    body: new Uint8Array(bytes),
-  });
+    body,
+    duplex: 'half',
+  } as RequestInit);
 }
 
 /** Expects the API's JSON error shape with this status and code, and no internals in it. */
@@ -311,7 +313,15 @@ describe('quotas', () => {
     expect(client.url).toBeNull();
     const direct = await postBackup(device.deviceToken, big.bytes);
     expectCoded({ status: direct.status, body: await direct.text() }, 413, 'QUOTA_BACKUP_BYTES');
+    // Without a length, the body is cut where it passes the room left, not written out to BACKUP_MAX_BYTES.
+    const pieces = [big.bytes.subarray(0, QUOTA / 2), big.bytes.subarray(QUOTA / 2)];
+    const stream = new ReadableStream({ pull: (out) => (pieces.length ? out.enqueue(pieces.shift()) : out.close()) });
+    const chunked = await postBackup(device.deviceToken, big.bytes, randomUUID(), stream);
+    expect(expectCoded({ status: chunked.status, body: await chunked.text() }, 413, 'QUOTA_BACKUP_BYTES').message).toMatch(
+      /^this backup is over 0\.2 MiB, more than/,
+    );
     expect((await list(device.deviceToken)).backups).toEqual([]);
+    expect(fs.readdirSync(path.join(server.dataDir, 'backups', device.accountId))).toEqual([]);
 
     // Unfinished uploads hold their length: two that each fit alone do not fit together.
     const first = new TusTestClient(server.url, device.deviceToken);
