@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import path from 'node:path';
 import { FileStore } from '@tus/file-store';
-import { ERRORS, Server, type Upload } from '@tus/server';
+import { type DataStore, ERRORS, Server, type Upload } from '@tus/server';
 import { BACKUP_ID_PATTERN, SHA256_PATTERN, type StoredBackupResponse, TUS_ENDPOINT } from '../../src/shared/backup';
 import type { AuthenticatedDevice } from '../auth/authenticate';
 import { ApiError, notFound } from '../errors';
@@ -106,11 +106,7 @@ export function createTusServer(files: BackupFiles, maxBytes: number, log: (erro
       }
       const unfinished = await unfinishedUploads(files, datastore, device.accountId);
       if (unfinished.length >= MAX_UPLOADS_IN_FLIGHT) throw tooManyUploads();
-      await files.ensureRoom(
-        device.accountId,
-        upload.size,
-        unfinished.reduce((sum, other) => sum + (other.size ?? 0), 0),
-      );
+      await files.ensureRoom(device.accountId, upload.size, heldBy(unfinished));
       // The owner comes from the token, never from what the client wrote.
       return { metadata: { ...upload.metadata, accountId: device.accountId, deviceId: device.deviceId } };
     },
@@ -140,8 +136,15 @@ export function createTusServer(files: BackupFiles, maxBytes: number, log: (erro
   });
 }
 
+/** Bytes of the account's backup space that its tus uploads still arriving hold (their full length). */
+export async function reservedBytes(files: BackupFiles, tus: Server, accountId: string): Promise<number> {
+  return heldBy(await unfinishedUploads(files, tus.datastore, accountId));
+}
+
+const heldBy = (uploads: Upload[]) => uploads.reduce((sum, upload) => sum + (upload.size ?? 0), 0);
+
 /** The account's uploads still arriving (a finished one is already among its backups). */
-async function unfinishedUploads(files: BackupFiles, datastore: FileStore, accountId: string): Promise<Upload[]> {
+async function unfinishedUploads(files: BackupFiles, datastore: DataStore, accountId: string): Promise<Upload[]> {
   const names = await fs.promises.readdir(files.uploadsDir).catch(() => [] as string[]);
   const uploads: Upload[] = [];
   for (const name of names) {

@@ -20,7 +20,7 @@ import { backupError, quotaExceeded } from '../backups/quota';
 import { parseRange } from '../backups/range';
 import { hashFile, receiveArchive } from '../backups/receive';
 import { BackupFiles } from '../backups/store';
-import { bindDevice, createTusServer } from '../backups/tus';
+import { bindDevice, createTusServer, reservedBytes } from '../backups/tus';
 import type { Config } from '../config';
 import type { OpenDatabase } from '../db/open';
 import { ApiError, notFound } from '../errors';
@@ -95,14 +95,15 @@ export async function backupRoutes(app: FastifyInstance, { database, config }: B
     // Refused before reading, as above, when the length is declared; otherwise the body is cut
     // where it would pass the room left, rather than written out to BACKUP_MAX_BYTES first.
     const kept = await files.keptBytes(me.accountId);
-    if (declared > 0 && kept + declared > quota.bytes) {
+    const reserved = await reservedBytes(files, tus, me.accountId);
+    if (declared > 0 && kept + reserved + declared > quota.bytes) {
       reply.header('connection', 'close');
-      throw quotaExceeded(quota, declared, kept, 0);
+      throw quotaExceeded(quota, declared, kept, reserved);
     }
-    const room = quota.bytes - kept;
+    const room = quota.bytes - kept - reserved;
     const limit =
       room < config.backupMaxBytes
-        ? { bytes: room, error: () => quotaExceeded(quota, room, kept, 0, true) }
+        ? { bytes: room, error: () => quotaExceeded(quota, room, kept, reserved, true) }
         : { bytes: config.backupMaxBytes };
     const temp = await files.tempPath(me.accountId);
     let received: Awaited<ReturnType<typeof receiveArchive>>;

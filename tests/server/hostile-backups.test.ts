@@ -333,6 +333,9 @@ describe('quotas', () => {
     expect(expectCoded({ status: second.status, body: await second.text() }, 413, 'QUOTA_BACKUP_BYTES').message).toMatch(
       /does not fit .* backup space: .* uploads still arriving hold 0\.1 MiB\. Delete older backups/,
     );
+    // A direct upload meets the same held space.
+    const alongside = await postBackup(device.deviceToken, opaqueArchive(QUOTA / 2 + 1, 5).bytes);
+    expectCoded({ status: alongside.status, body: await alongside.text() }, 413, 'QUOTA_BACKUP_BYTES');
     // Gone, it holds nothing.
     expect((await raw('DELETE', first.url ?? '', tusHeaders(device.deviceToken))).status).toBe(204);
     const third = await new TusTestClient(server.url, device.deviceToken).create(QUOTA / 2 + 1, {
