@@ -37,6 +37,8 @@ export default defineConfig({
             'tests/server/push-delivery.test.ts',
             'tests/server/push-triggers.test.ts',
             'tests/server/rate-limits.test.ts',
+            'tests/server/backups.test.ts',
+            'tests/server/hostile-backups.test.ts',
           ],
           env: { STEADY_TEST_DB: 'postgres' },
           testTimeout: 20_000,

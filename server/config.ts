@@ -26,6 +26,10 @@ export interface Config {
   maxDevicesPerAccount: number;
   /** Unused, unexpired pairing codes an account may have at once (MAX_PAIRING_CODES_PER_ACCOUNT). */
   maxPairingCodesPerAccount: number;
+  /** Bytes an account's stored uploads may take in all, unfinished tus uploads counted at their length (BACKUP_QUOTA_BYTES). */
+  backupQuotaBytes: number;
+  /** Uploads kept per account: storing one more removes the oldest (BACKUP_KEEP_COUNT). */
+  backupKeepCount: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Proxies in front of the server whose X-Forwarded-For to believe (TRUST_PROXY hops); 0: none. */
   trustProxyHops: number;
@@ -90,6 +94,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     backupCleanupIntervalMs: integer(env, 'BACKUP_CLEANUP_INTERVAL_SECONDS', 3600, 1, 24 * 3600) * 1000,
     maxDevicesPerAccount: integer(env, 'MAX_DEVICES_PER_ACCOUNT', 20, 1, 10_000),
     maxPairingCodesPerAccount: integer(env, 'MAX_PAIRING_CODES_PER_ACCOUNT', 5, 1, 100),
+    // Five backups of a year of recording (≈200 MB each) fit with room to spare.
+    backupQuotaBytes: integer(env, 'BACKUP_QUOTA_BYTES', 4 * 1024 ** 3, 1024, 1024 ** 5),
+    backupKeepCount: integer(env, 'BACKUP_KEEP_COUNT', 5, 1, 1000),
     logLevel: logLevel as Config['logLevel'],
     trustProxyHops: integer(env, 'TRUST_PROXY', 0, 0, 10),
     rateLimits: loadRateLimits(env),

@@ -1,6 +1,6 @@
 import { importArchive } from '../src/db/backup-import';
 import { importLock, logTransferEvent, type Transfer, transferByFetchId, updateTransfer } from '../src/db/backup-transfers';
-import { type BackupInfo, TRANSFERS_URL } from '../src/shared/backup';
+import { type StoredBackupResponse, TRANSFERS_URL } from '../src/shared/backup';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -57,10 +57,11 @@ async function onSuccess(event: BackgroundFetchUpdateUIEvent): Promise<void> {
   const [record] = await registration.matchAll();
   const response = await record?.responseReady;
   if (transfer.direction === 'upload') {
-    const info = (await response?.json().catch(() => null)) as BackupInfo | null;
+    const info = (await response?.json().catch(() => null)) as StoredBackupResponse | null;
     await updateTransfer(transfer.id, () => ({
       state: 'done',
       backupId: info?.id ?? transfer.id,
+      removed: info?.removed ?? [],
       bytesDone: registration.uploaded,
       archive: null, // the server has it (and checked its SHA-256): the copy here can go
       error: null,

@@ -15,6 +15,9 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   if (!match) return 'whole';
   const [, first = '', last = ''] = match;
   if (first === '' && last === '') return 'whole';
+  // RFC 9110 §14.1.1: no range of an empty representation is satisfiable, a suffix range included
+  // (bytes=-1 of 0 bytes would otherwise ask for bytes 0 to -1).
+  if (size <= 0) return 'unsatisfiable';
   if (first === '') {
     // suffix range: the last N bytes
     const length = Number(last);

@@ -13,13 +13,20 @@ export interface Received {
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
+/** What stops a body: past `bytes`, the upload fails with `error()` (413 BACKUP_TOO_LARGE unless the quota is nearer). */
+export interface ReceiveLimit {
+  bytes: number;
+  error?: () => ApiError;
+}
+
 /**
  * Streams a request body into `target`, hashing and counting as it goes: memory stays at one
- * socket buffer whatever the size. Past `limit` bytes it stops reading and fails with 413;
+ * socket buffer whatever the size. Past `limit.bytes` it stops reading and fails (413);
  * a body that is not gzip fails with 400; a dropped connection fails too, and so does `signal`
  * (with its reason). On any failure the file is removed. The request itself is never destroyed, so the error can still be answered.
  */
-export function receiveArchive(source: IncomingMessage, target: string, limit: number, signal?: AbortSignal): Promise<Received> {
+export function receiveArchive(source: IncomingMessage, target: string, limit: ReceiveLimit, signal?: AbortSignal): Promise<Received> {
+  const tooLarge = limit.error ?? (() => new ApiError(413, 'BACKUP_TOO_LARGE', `archive is larger than ${limit.bytes} bytes`));
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
     let bytes = 0;
@@ -29,7 +36,7 @@ export function receiveArchive(source: IncomingMessage, target: string, limit: n
       transform(chunk: Buffer, _encoding, callback) {
         const start = bytes;
         bytes += chunk.length;
-        if (bytes > limit) return callback(new ApiError(413, 'BACKUP_TOO_LARGE', `archive is larger than ${limit} bytes`));
+        if (bytes > limit.bytes) return callback(tooLarge());
         for (let i = start; i < Math.min(bytes, GZIP_MAGIC.length); i++) {
           if (chunk[i - start] !== GZIP_MAGIC[i]) return callback(new ApiError(400, 'NOT_AN_ARCHIVE', 'body is not a gzip archive'));
         }
@@ -60,6 +67,18 @@ export function receiveArchive(source: IncomingMessage, target: string, limit: n
     });
     source.pipe(meter).pipe(file);
   });
+}
+
+/** Whether a file starts as a gzip member does (RFC 1952 §2.3.1: ID1 ID2). */
+export async function isGzipFile(file: string): Promise<boolean> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const head = Buffer.alloc(GZIP_MAGIC.length);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return bytesRead === GZIP_MAGIC.length && GZIP_MAGIC.every((byte, i) => head[i] === byte);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** SHA-256 (hex) and size of a file, read as a stream. */

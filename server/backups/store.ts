@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { BackupInfo } from '../../src/shared/backup';
 import type { BackupsTable, Database } from '../db/schema';
 import { ApiError } from '../errors';
+import { type BackupQuota, backupError, EXPORTS_KEPT, MIN_ARCHIVE_BYTES, quotaExceeded } from './quota';
 
 /**
  * Where archives live: DATA_DIR/backups/<accountId>/<id>.gz, indexed by the `backups` table.
@@ -13,10 +14,14 @@ import { ApiError } from '../errors';
 export class BackupFiles {
   readonly root: string;
   readonly uploadsDir: string;
+  /** Commits in progress, by account: one at a time, so two cannot both fit in the room left for one. */
+  private commits = new Map<string, Promise<unknown>>();
 
+  /** Without `quota`, nothing is limited (the account deletion only removes). */
   constructor(
     dataDir: string,
     readonly db: Kysely<Database>,
+    readonly quota: BackupQuota = { bytes: Number.POSITIVE_INFINITY, count: Number.POSITIVE_INFINITY },
   ) {
     this.root = path.join(dataDir, 'backups');
     this.uploadsDir = path.join(this.root, 'uploads');
@@ -49,21 +54,65 @@ export class BackupFiles {
     return rows.map(toInfo);
   }
 
+  /** Bytes of the uploads that stay when one more is stored: the account's newest `quota.count - 1`. */
+  async keptBytes(accountId: string): Promise<number> {
+    if (this.quota.count <= 1) return 0;
+    const rows = await this.newest(accountId, 'upload')
+      .select('bytes')
+      .limit(Math.min(this.quota.count - 1, 2 ** 31 - 1))
+      .execute();
+    return rows.reduce((sum, row) => sum + Number(row.bytes), 0);
+  }
+
+  /** Refuses (413 QUOTA_BACKUP_BYTES) an upload of `bytes` that would not fit beside what is kept and `reserved`. */
+  async ensureRoom(accountId: string, bytes: number, reserved = 0): Promise<void> {
+    const kept = await this.keptBytes(accountId);
+    if (kept + reserved + bytes > this.quota.bytes) throw quotaExceeded(this.quota, bytes, kept, reserved);
+  }
+
   /**
    * Makes a verified archive at `source` the account's backup `id`, idempotently: the same id
-   * with the same SHA-256 answers the stored one (fresh: false); with another, 409.
+   * with the same SHA-256 answers the stored one (fresh: false); with another, 409. A new upload
+   * must fit in the quota (413 otherwise, `source` removed unless linked); the account's uploads
+   * past `quota.count` (exports past EXPORTS_KEPT), oldest first, are then removed and returned.
    * `link` keeps `source` (a finished tus upload stays answerable to HEAD until it expires).
    */
-  async commit(
+  commit(
     source: string,
     backup: { accountId: string; deviceId: string; id: string; kind: BackupInfo['kind']; sha256: string; bytes: number },
     options: { link?: boolean } = {},
-  ): Promise<{ info: BackupInfo; fresh: boolean }> {
+  ): Promise<{ info: BackupInfo; fresh: boolean; removed: BackupInfo[] }> {
+    const previous = this.commits.get(backup.accountId) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.commitNow(source, backup, options),
+      () => this.commitNow(source, backup, options),
+    );
+    this.commits.set(backup.accountId, next);
+    const release = () => {
+      if (this.commits.get(backup.accountId) === next) this.commits.delete(backup.accountId);
+    };
+    next.then(release, release);
+    return next;
+  }
+
+  private async commitNow(
+    source: string,
+    backup: { accountId: string; deviceId: string; id: string; kind: BackupInfo['kind']; sha256: string; bytes: number },
+    options: { link?: boolean },
+  ): Promise<{ info: BackupInfo; fresh: boolean; removed: BackupInfo[] }> {
     const existing = await this.find(backup.accountId, backup.id);
     if (existing) {
       if (!options.link) await fs.rm(source, { force: true });
       if (existing.sha256 !== backup.sha256) throw reused(backup.id);
-      return { info: existing, fresh: false };
+      return { info: existing, fresh: false, removed: [] };
+    }
+    try {
+      // A zero-byte file must never be stored: nothing could read it, and a Range of it has no bytes to send.
+      if (backup.bytes < MIN_ARCHIVE_BYTES) throw backupError(400, 'NOT_AN_ARCHIVE', `${backup.bytes} bytes cannot be a gzip archive`);
+      if (backup.kind === 'upload') await this.ensureRoom(backup.accountId, backup.bytes);
+    } catch (error) {
+      if (!options.link) await fs.rm(source, { force: true });
+      throw error;
     }
     const target = this.archivePath(backup.accountId, backup.id);
     await fs.mkdir(path.dirname(target), { recursive: true });
@@ -86,9 +135,24 @@ export class BackupFiles {
       const winner = await this.find(backup.accountId, backup.id);
       if (!winner) throw error;
       if (winner.sha256 !== backup.sha256) throw reused(backup.id);
-      return { info: winner, fresh: false };
+      return { info: winner, fresh: false, removed: [] };
     }
-    return { info: toInfo(row), fresh: true };
+    // The one just stored is always kept, whatever a tie of timestamps would sort first.
+    const others = backup.kind === 'upload' ? this.quota.count - 1 : EXPORTS_KEPT - 1;
+    const older = await this.newest(backup.accountId, backup.kind).selectAll().where('id', '!=', backup.id).execute();
+    const removed = older.slice(others).map(toInfo);
+    for (const old of removed) await this.remove(backup.accountId, old.id);
+    return { info: toInfo(row), fresh: true, removed };
+  }
+
+  /** The account's backups of one kind, newest first (ties by id, so the order is the same every time). */
+  private newest(accountId: string, kind: BackupInfo['kind']) {
+    return this.db
+      .selectFrom('backups')
+      .where('account_id', '=', accountId)
+      .where('kind', '=', kind)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc');
   }
 
   async remove(accountId: string, id: string): Promise<void> {

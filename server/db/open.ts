@@ -58,6 +58,10 @@ export async function openPostgres(url: string, options: { schema?: string } = {
         oid === 20 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // pg emits 'error' on the pool when an idle connection drops (Postgres restarted, network cut)
+  // and removes that client itself; unheard, the event would end the process. The next query
+  // connects again, and its own failure reaches the request that made it (and /api/health).
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await migrate(db, options.schema);
   return {

@@ -10,33 +10,53 @@ import {
   type ListBackupsResponse,
   SHA256_HEADER,
   SHA256_PATTERN,
+  type StoredBackupResponse,
   TUS_ENDPOINT,
 } from '../../src/shared/backup';
 import { deviceOf, requireDevice } from '../auth/authenticate';
 import { cleanUpBackups, scheduleCleanup } from '../backups/cleanup';
 import { exportArchive } from '../backups/export';
+import { backupError, quotaExceeded } from '../backups/quota';
 import { parseRange } from '../backups/range';
 import { hashFile, receiveArchive } from '../backups/receive';
 import { BackupFiles } from '../backups/store';
-import { bindDevice, createTusServer, uploadOwner } from '../backups/tus';
+import { bindDevice, createTusServer, reservedBytes } from '../backups/tus';
 import type { Config } from '../config';
 import type { OpenDatabase } from '../db/open';
 import { ApiError, notFound } from '../errors';
 
 export interface BackupRouteOptions {
   database: OpenDatabase;
-  config: Pick<Config, 'dataDir' | 'backupMaxBytes' | 'backupExpiryMs' | 'backupCleanupIntervalMs'>;
+  config: Pick<
+    Config,
+    'dataDir' | 'backupMaxBytes' | 'backupExpiryMs' | 'backupCleanupIntervalMs' | 'backupQuotaBytes' | 'backupKeepCount'
+  >;
 }
 
 const idParams = { type: 'object', properties: { id: { type: 'string', pattern: BACKUP_ID_PATTERN } } } as const;
 
-/** Backups (src/shared/backup.ts): direct and tus uploads, listing, exports, ranged downloads. All account-scoped. */
+/**
+ * Backups (src/shared/backup.ts): direct and tus uploads, listing, exports, ranged downloads.
+ * All account-scoped, and bounded per account: uploads by BACKUP_QUOTA_BYTES and BACKUP_KEEP_COUNT,
+ * exports to one being built at a time. Each route is a plain `app.<method>(url, options, handler)`,
+ * so a rate limit can be added to its options.
+ */
 export async function backupRoutes(app: FastifyInstance, { database, config }: BackupRouteOptions) {
-  const files = new BackupFiles(config.dataDir, database.db);
-  const tus = createTusServer(files, config.backupMaxBytes);
+  const quota = { bytes: config.backupQuotaBytes, count: config.backupKeepCount };
+  const files = new BackupFiles(config.dataDir, database.db, quota);
+  const tus = createTusServer(files, config.backupMaxBytes, (error) => app.log.error({ err: error }, 'tus request failed'));
   const authenticated = requireDevice(database.db);
   /** Direct uploads being received, by `${accountId}/${backupId}`. */
   const inflight = new Map<string, AbortController>();
+  /** Accounts whose export is being built: an export reads every record of the account, so one at a time. */
+  const exporting = new Set<string>();
+  const startExport = (accountId: string) => {
+    if (exporting.has(accountId)) {
+      throw backupError(409, 'EXPORT_IN_PROGRESS', 'an export of this account is being built already: try again when it is done');
+    }
+    exporting.add(accountId);
+    return () => exporting.delete(accountId);
+  };
 
   // Bodies of archives and tus PATCHes are streamed by the handlers: leave them unread here.
   // ('*' too, so that a wrong media type reaches the handler, which names the right one.)
@@ -53,7 +73,7 @@ export async function backupRoutes(app: FastifyInstance, { database, config }: B
   });
   app.addHook('onClose', async () => lifetime.abort());
 
-  app.post('/api/backups', { preHandler: authenticated }, async (request, reply) => {
+  app.post('/api/backups', { preHandler: authenticated }, async (request, reply): Promise<StoredBackupResponse> => {
     const me = deviceOf(request);
     if (request.headers['content-type']?.split(';')[0]?.trim() !== BACKUP_MEDIA_TYPE) {
       throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the archive as ${BACKUP_MEDIA_TYPE}`);
@@ -70,15 +90,28 @@ export async function backupRoutes(app: FastifyInstance, { database, config }: B
     if (existing) {
       reply.header('connection', 'close');
       if (existing.sha256 !== sha256) throw new ApiError(409, 'BACKUP_ID_REUSED', `backup ${id} is already stored with different content`);
-      return existing; // a retry of an upload that did arrive
+      return { ...existing, removed: [] }; // a retry of an upload that did arrive
     }
+    // Refused before reading, as above, when the length is declared; otherwise the body is cut
+    // where it would pass the room left, rather than written out to BACKUP_MAX_BYTES first.
+    const kept = await files.keptBytes(me.accountId);
+    const reserved = await reservedBytes(files, tus, me.accountId);
+    if (declared > 0 && kept + reserved + declared > quota.bytes) {
+      reply.header('connection', 'close');
+      throw quotaExceeded(quota, declared, kept, reserved);
+    }
+    const room = quota.bytes - kept - reserved;
+    const limit =
+      room < config.backupMaxBytes
+        ? { bytes: room, error: () => quotaExceeded(quota, room, kept, reserved, true) }
+        : { bytes: config.backupMaxBytes };
     const temp = await files.tempPath(me.accountId);
     let received: Awaited<ReturnType<typeof receiveArchive>>;
     const key = `${me.accountId}/${id}`;
     const cancel = new AbortController();
     inflight.set(key, cancel);
     try {
-      received = await receiveArchive(request.raw, temp, config.backupMaxBytes, cancel.signal);
+      received = await receiveArchive(request.raw, temp, limit, cancel.signal);
     } catch (error) {
       reply.header('connection', 'close');
       throw error;
@@ -89,9 +122,15 @@ export async function backupRoutes(app: FastifyInstance, { database, config }: B
       await fs.promises.rm(temp, { force: true });
       throw new ApiError(422, 'CHECKSUM_MISMATCH', `archive SHA-256 is ${received.sha256}, ${SHA256_HEADER} said ${sha256}`);
     }
-    const { info, fresh } = await files.commit(temp, { accountId: me.accountId, deviceId: me.deviceId, id, kind: 'upload', ...received });
+    const { info, fresh, removed } = await files.commit(temp, {
+      accountId: me.accountId,
+      deviceId: me.deviceId,
+      id,
+      kind: 'upload',
+      ...received,
+    });
     reply.code(fresh ? 201 : 200);
-    return info;
+    return { ...info, removed };
   });
 
   // Cancelling a Background Fetch upload: the client cannot safely abort it (see TransferRecord.cancelRequested),
@@ -111,11 +150,14 @@ export async function backupRoutes(app: FastifyInstance, { database, config }: B
 
   app.get('/api/backups', { preHandler: authenticated }, async (request): Promise<ListBackupsResponse> => {
     const me = deviceOf(request);
-    return { backups: await files.list(me.accountId), maxBytes: config.backupMaxBytes };
+    return { backups: await files.list(me.accountId), maxBytes: config.backupMaxBytes, quota };
   });
 
   app.get('/api/backups/export', { preHandler: authenticated }, async (request, reply) => {
     const me = deviceOf(request);
+    const done = startExport(me.accountId);
+    // Whether the archive was sent whole or the client went away, the socket's answer ends here.
+    reply.raw.once('close', done);
     reply
       .header('content-type', BACKUP_MEDIA_TYPE)
       .header('cache-control', 'no-store')
@@ -125,7 +167,11 @@ export async function backupRoutes(app: FastifyInstance, { database, config }: B
 
   app.post('/api/backups/export', { preHandler: authenticated }, async (request, reply): Promise<BackupInfo> => {
     const me = deviceOf(request);
-    const temp = await files.tempPath(me.accountId);
+    const done = startExport(me.accountId);
+    const temp = await files.tempPath(me.accountId).catch((error: unknown) => {
+      done();
+      throw error;
+    });
     try {
       await pipeline(exportArchive(database.db, me.accountId, me.deviceId), fs.createWriteStream(temp, { flags: 'wx' }));
       const { bytes, sha256 } = await hashFile(temp);
@@ -140,9 +186,21 @@ export async function backupRoutes(app: FastifyInstance, { database, config }: B
       reply.code(201);
       return info;
     } finally {
+      done();
       await fs.promises.rm(temp, { force: true });
     }
   });
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/backups/:id',
+    { preHandler: authenticated, schema: { params: idParams } },
+    async (request, reply) => {
+      const me = deviceOf(request);
+      if (!(await files.find(me.accountId, request.params.id))) throw notFound('backup');
+      await files.remove(me.accountId, request.params.id);
+      reply.code(204);
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/api/backups/:id',
@@ -156,21 +214,16 @@ export async function backupRoutes(app: FastifyInstance, { database, config }: B
     },
   );
 
-  // tus: Fastify authenticates and scopes by account, then hands the raw request to @tus/server.
-  const tusHandler = async (request: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply) => {
-    const me = deviceOf(request);
-    const id = request.params.id;
-    if (id) {
-      const owner = await uploadOwner(tus, id);
-      if (owner !== null && owner !== me.accountId) throw notFound('upload');
-    }
-    bindDevice(request.raw, me);
+  // tus: Fastify authenticates, then hands the raw request to @tus/server, whose hooks check the
+  // upload's owner with the id tus itself reads from the URL (server/backups/tus.ts). Creation
+  // only on the endpoint, the rest only on an upload's URL; there is no GET (nothing is read back).
+  const tusHandler = async (request: FastifyRequest, reply: FastifyReply) => {
+    bindDevice(request.raw, deviceOf(request));
     reply.hijack();
     await tus.handle(request.raw, reply.raw);
   };
-  const tusMethods = ['POST', 'HEAD', 'PATCH', 'DELETE'] as const;
-  app.route({ method: [...tusMethods], url: TUS_ENDPOINT, preHandler: authenticated, handler: tusHandler });
-  app.route({ method: [...tusMethods], url: `${TUS_ENDPOINT}/:id`, preHandler: authenticated, handler: tusHandler });
+  app.route({ method: 'POST', url: TUS_ENDPOINT, preHandler: authenticated, handler: tusHandler });
+  app.route({ method: ['HEAD', 'PATCH', 'DELETE'], url: `${TUS_ENDPOINT}/:id`, preHandler: authenticated, handler: tusHandler });
   app.route({
     method: 'OPTIONS',
     url: `${TUS_ENDPOINT}*`,

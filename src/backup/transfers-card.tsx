@@ -7,6 +7,7 @@ import { estimate } from './rate';
 import {
   backUpEverything,
   cancelTransfer,
+  deleteBackup,
   downloadHistory,
   liveProgress,
   refreshServerBackups,
@@ -171,11 +172,21 @@ function TransferRow({ transfer, onError }: { transfer: Transfer; onError: (mess
 function Result({ transfer }: { transfer: Transfer }) {
   if (transfer.direction === 'upload') {
     const records = transfer.counts ? transfer.counts.chunks + transfer.counts.gaps + transfer.counts.docs : null;
+    const removed = transfer.removed ?? [];
+    const keep = serverBackups.value?.quota.count;
     return (
-      <div class="small transfer-result" data-testid="transfer-result">
-        Stored on the server{records !== null ? ` · ${records.toLocaleString()} records` : ''}
-        {transfer.bytesTotal ? ` · ${formatBytes(transfer.bytesTotal)}` : ''}
-      </div>
+      <>
+        <div class="small transfer-result" data-testid="transfer-result">
+          Stored on the server{records !== null ? ` · ${records.toLocaleString()} records` : ''}
+          {transfer.bytesTotal ? ` · ${formatBytes(transfer.bytesTotal)}` : ''}
+        </div>
+        {removed.length > 0 && (
+          <div class="small muted" data-testid="transfer-removed">
+            {keep ? `The server keeps your ${keep} newest backups, so it removed` : 'To make room, the server removed'}{' '}
+            {removed.map((backup) => `the one of ${when(backup.createdAt)} (${formatBytes(backup.bytes)})`).join(', ')}.
+          </div>
+        )}
+      </>
     );
   }
   const imported = transfer.imported;
@@ -197,25 +208,45 @@ function ServerBackups({ onError }: { onError: (message: string) => void }) {
   useEffect(() => {
     refreshServerBackups().catch(() => undefined); // offline: the list just stays as it was
   }, [finishedAt]);
-  const backups = listed?.backups.filter((b) => b.kind === 'upload').slice(0, 5) ?? [];
-  if (backups.length === 0) return null;
-  const restore = (backup: BackupInfo) => () => void restoreBackup(backup).catch((failure: unknown) => onError(describe(failure)));
+  const backups = listed?.backups.filter((b) => b.kind === 'upload') ?? [];
+  if (!listed || backups.length === 0) return null;
+  const used = backups.reduce((sum, backup) => sum + backup.bytes, 0);
+  const act = (action: (backup: BackupInfo) => Promise<void>, backup: BackupInfo) => () =>
+    void action(backup).catch((failure: unknown) => onError(describe(failure)));
   return (
     <div class="server-backups">
       <h3 class="card-subtitle">On the server</h3>
+      <p class="small muted" data-testid="backup-quota">
+        {formatBytes(used)} of {formatBytes(listed.quota.bytes)} used. The server keeps your {listed.quota.count} newest backups: storing
+        another removes the oldest.
+      </p>
       <ul class="list">
         {backups.map((backup) => (
           <li key={backup.id} class="list-row">
             <div>
-              {new Date(backup.createdAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}
+              {when(backup.createdAt)}
               <div class="small muted">{formatBytes(backup.bytes)}</div>
             </div>
-            <button type="button" class="button small-button" onClick={restore(backup)}>
-              Restore
-            </button>
+            <div class="button-row">
+              <button type="button" class="button small-button" onClick={act(restoreBackup, backup)}>
+                Restore
+              </button>
+              <button
+                type="button"
+                class="button small-button"
+                aria-label={`Delete the backup of ${when(backup.createdAt)}`}
+                onClick={act(deleteBackup, backup)}
+              >
+                Delete
+              </button>
+            </div>
           </li>
         ))}
       </ul>
     </div>
   );
+}
+
+function when(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }

@@ -101,6 +101,14 @@ export async function restoreBackup(backup: BackupInfo): Promise<void> {
   await rangedDownload(transfer.id);
 }
 
+/** Removes a stored backup from the server (to make room: the account's backups have a quota). */
+export async function deleteBackup(backup: BackupInfo): Promise<void> {
+  const when = new Date(backup.createdAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  if (!confirm(`Delete the backup of ${when} (${formatBytes(backup.bytes)}) from the server? What is on your devices stays.`)) return;
+  await api({ method: 'DELETE', path: `/api/backups/${backup.id}`, token: deviceToken() });
+  await refreshServerBackups();
+}
+
 export async function cancelTransfer(transfer: Transfer): Promise<void> {
   if (transfer.state === 'packing' || transfer.mode === 'ranged') return cancelInWorker(transfer.id);
   if (transfer.mode === 'tus') {
@@ -169,16 +177,13 @@ async function sendArchive(transferId: string): Promise<void> {
     return;
   }
   const token = deviceToken();
-  const limit = await api<ListBackupsResponse>({ path: '/api/backups', token }).then(
-    (answer) => answer.maxBytes,
+  const listed = await api<ListBackupsResponse>({ path: '/api/backups', token }).catch(
     () => null, // offline or server down: the upload itself will say so
   );
-  if (limit !== null && transfer.archive.size > limit) {
-    await updateTransfer(transferId, () => ({
-      state: 'failed',
-      error: `the archive is ${formatBytes(transfer.archive?.size ?? 0)}; the server accepts at most ${formatBytes(limit)}`,
-      finishedAt: Date.now(),
-    }));
+  // Checked here too because a refused Background Fetch reaches the service worker without the server's message.
+  const refusal = listed && wontFit(transfer.archive.size, listed);
+  if (refusal) {
+    await updateTransfer(transferId, () => ({ state: 'failed', error: refusal, finishedAt: Date.now() }));
     return;
   }
   if (transfer.mode === 'background-fetch') {
@@ -195,6 +200,24 @@ async function sendArchive(transferId: string): Promise<void> {
     if (await startBackgroundFetch(transfer, request)) return;
   }
   await runTus(transferId);
+}
+
+/** Why the server would refuse an archive of `size` bytes (src/shared/backup.ts: maxBytes, quota), or null. */
+function wontFit(size: number, { maxBytes, quota, backups }: ListBackupsResponse): string | null {
+  if (size > maxBytes) return `the archive is ${formatBytes(size)}; the server accepts at most ${formatBytes(maxBytes)}`;
+  // Storing it removes the oldest past quota.count: only the newest count - 1 stay beside it.
+  const kept = backups
+    .filter((backup) => backup.kind === 'upload')
+    .slice(0, quota.count - 1)
+    .reduce((sum, backup) => sum + backup.bytes, 0);
+  if (size + kept <= quota.bytes) return null;
+  if (kept === 0) {
+    return `this backup is ${formatBytes(size)}, more than your ${formatBytes(quota.bytes)} of backup space: ask the server's operator for more space.`;
+  }
+  return (
+    `this backup is ${formatBytes(size)} and does not fit in your ${formatBytes(quota.bytes)} of backup space beside the ` +
+    `${formatBytes(kept)} kept on the server. Delete older backups below, or ask the server's operator for more space.`
+  );
 }
 
 /**
@@ -243,7 +266,7 @@ async function runTus(transferId: string): Promise<void> {
   pageJobs.set(transferId, controller);
   await updateTransfer(transferId, () => ({ mode: 'tus', state: 'running', error: null, finishedAt: null }));
   try {
-    await tusUpload({
+    const stored = await tusUpload({
       archive: transfer.archive,
       backupId: transfer.id,
       sha256: transfer.sha256,
@@ -256,6 +279,7 @@ async function runTus(transferId: string): Promise<void> {
       backupId: t.id,
       bytesDone: t.bytesTotal ?? 0,
       archive: null, // the server has it, checked against its SHA-256
+      removed: stored?.removed ?? [],
       finishedAt: Date.now(),
     }));
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { DetailedError, Upload } from 'tus-js-client';
-import { TUS_CHUNK_BYTES, TUS_ENDPOINT } from '../shared/backup';
+import { type StoredBackupResponse, TUS_CHUNK_BYTES, TUS_ENDPOINT } from '../shared/backup';
 
 export interface TusUploadOptions {
   archive: Blob;
@@ -16,15 +16,17 @@ export interface TusUploadOptions {
  * after a dropped connection (retries ask the server for its offset), after a reload (the
  * upload URL is kept under a fingerprint of the archive's SHA-256) and after a server restart
  * (the server keeps partial uploads on disk). Resolves when the server has stored and
- * verified it; rejects with the server's reason otherwise, or with the signal's on abort.
+ * verified it, with the server's answer to the last PATCH (null when the upload had already
+ * finished and only its offset was asked for); rejects with the server's reason otherwise, or
+ * with the signal's on abort.
  */
-export async function tusUpload(options: TusUploadOptions): Promise<void> {
+export async function tusUpload(options: TusUploadOptions): Promise<StoredBackupResponse | null> {
   const { signal } = options;
   signal.throwIfAborted();
   // Loaded only when a transfer needs it: most browsers here use Background Fetch.
   const tus = await import('tus-js-client');
   let upload: Upload | null = null;
-  const finished = new Promise<void>((resolve, reject) => {
+  const finished = new Promise<StoredBackupResponse | null>((resolve, reject) => {
     upload = new tus.Upload(options.archive, {
       endpoint: TUS_ENDPOINT,
       chunkSize: TUS_CHUNK_BYTES,
@@ -37,7 +39,7 @@ export async function tusUpload(options: TusUploadOptions): Promise<void> {
       storeFingerprintForResuming: true,
       removeFingerprintOnSuccess: true,
       onProgress: options.onProgress,
-      onSuccess: () => resolve(),
+      onSuccess: ({ lastResponse }) => resolve(storedBackup(lastResponse.getBody())),
       onError: (error) => reject(describeTusError(error)),
     });
   });
@@ -48,12 +50,20 @@ export async function tusUpload(options: TusUploadOptions): Promise<void> {
     const [previous] = await current.findPreviousUploads();
     if (previous) current.resumeFromPreviousUpload(previous);
     current.start();
-    await Promise.race([
+    return await Promise.race([
       finished,
       new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })),
     ]);
   } finally {
     signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function storedBackup(body: string | undefined): StoredBackupResponse | null {
+  try {
+    return body ? (JSON.parse(body) as StoredBackupResponse) : null;
+  } catch {
+    return null; // a server before StoredBackupResponse answered the last PATCH with no body
   }
 }
 

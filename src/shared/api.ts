@@ -55,11 +55,9 @@ export interface ListDevicesResponse {
   devices: DeviceInfo[];
 }
 
-/** `GET /api/health`. */
+/** `GET /api/health`: 200 `ok`, or 503 `unavailable` when the database does not answer (why is only logged). */
 export interface HealthResponse {
-  status: 'ok' | 'degraded';
-  version: string;
-  database: { dialect: 'sqlite' | 'postgres'; ok: boolean; error?: string };
+  status: 'ok' | 'unavailable';
 }
 
 /** Every 4xx/5xx answer has this shape. */

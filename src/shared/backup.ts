@@ -8,6 +8,7 @@
  *   GET  /api/backups/export          the account's data, streamed as an archive (no Range)
  *   POST /api/backups/export          the same, stored first      → 201 BackupInfo (kind 'export')
  *   GET  /api/backups/:id             a stored archive; Range, If-Range, ETag
+ *   DELETE /api/backups/:id           removes a stored archive → 204
  *   DELETE /api/backups/:id/upload    cuts a direct upload of that id in flight → 204, or 404 when none is
  *   /api/uploads/…                    tus 1.0.0 resumable uploads (metadata: UploadMetadata)
  */
@@ -43,7 +44,28 @@ export interface ListBackupsResponse {
   backups: BackupInfo[];
   /** Largest archive the server accepts: a client checks before it sends one. */
   maxBytes: number;
+  /** The account's limits: its uploads may take `bytes` in all, and only the newest `count` are kept. */
+  quota: { bytes: number; count: number };
 }
+
+/**
+ * The answer to a stored upload (`POST /api/backups`, and the last tus `PATCH`): the backup,
+ * and the older ones the server removed to keep only the newest `quota.count`.
+ */
+export interface StoredBackupResponse extends BackupInfo {
+  removed: BackupInfo[];
+}
+
+/** `code` of the backup API's refusals that the app explains (every error body is an `ApiErrorBody`). */
+export type BackupErrorCode =
+  /** The upload does not fit in the account's backup space (413, at creation when its length is known). */
+  | 'QUOTA_BACKUP_BYTES'
+  /** Too many tus uploads of the account are unfinished (429). */
+  | 'QUOTA_UPLOADS_IN_FLIGHT'
+  /** An export of the account is being built already (409): one at a time. */
+  | 'EXPORT_IN_PROGRESS'
+  /** Empty, or not gzip (400). */
+  | 'NOT_AN_ARCHIVE';
 
 /** `Upload-Metadata` a tus upload must carry; the server adds the account. */
 export interface UploadMetadata {
@@ -101,6 +123,8 @@ export interface TransferRecord<B = unknown> {
   backupId: string | null;
   counts: ArchiveCounts | null;
   imported: ImportResult | null;
+  /** Uploads: older backups the server removed when it stored this one (it keeps the newest `quota.count`). */
+  removed?: BackupInfo[];
   error: string | null;
   /**
    * The user cancelled a Background Fetch upload. It is stopped by the server cutting the

@@ -1,2 +1,2 @@
-/** Bumped with each release; the server reports it at `/api/health`. */
+/** Bumped with each release; Settings shows it. */
 export const APP_VERSION = '0.1.0';

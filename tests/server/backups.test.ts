@@ -5,7 +5,14 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKUP_ID_HEADER, BACKUP_MEDIA_TYPE, type BackupInfo, type ListBackupsResponse, SHA256_HEADER } from '../../src/shared/backup';
+import {
+  BACKUP_ID_HEADER,
+  BACKUP_MEDIA_TYPE,
+  type BackupInfo,
+  type ListBackupsResponse,
+  SHA256_HEADER,
+  type StoredBackupResponse,
+} from '../../src/shared/backup';
 import { ArchiveError, ArchiveReader, LineSplitter } from '../../src/shared/backup-archive';
 import { Sha256 } from '../../src/shared/backup-sha256';
 import { buildArchive, opaqueArchive, readArchive, sha256Hex } from '../helpers/backup-archive';
@@ -54,13 +61,14 @@ describe('direct upload (the Background Fetch path)', () => {
     const id = randomUUID();
     const first = await post(device.deviceToken, archive.bytes, archive.sha256, id);
     expect(first.status).toBe(201);
-    const info = (await first.json()) as BackupInfo;
+    const { removed, ...info } = (await first.json()) as StoredBackupResponse;
+    expect(removed).toEqual([]);
     expect(info).toMatchObject({ id, kind: 'upload', bytes: archive.bytes.length, sha256: archive.sha256, deviceId: device.deviceId });
     expect(sha256Hex(fs.readFileSync(path.join(server.dataDir, 'backups', device.accountId, `${id}.gz`)))).toBe(archive.sha256);
 
     const retry = await post(device.deviceToken, archive.bytes, archive.sha256, id);
     expect(retry.status).toBe(200);
-    expect(await retry.json()).toEqual(info);
+    expect(await retry.json()).toEqual({ ...info, removed: [] });
     const reused = await post(device.deviceToken, buildArchive([]).bytes, buildArchive([]).sha256, id);
     expect(reused.status).toBe(409);
 
@@ -285,10 +293,12 @@ describe('tus resumable uploads', () => {
       let last: Response | null = null;
       while (offset < archive.bytes.length) {
         last = await client.patch(offset, archive.bytes.subarray(offset, offset + CHUNK));
-        expect(last.status).toBe(204);
         offset = Number(last.headers.get('upload-offset'));
+        // 204 until the last PATCH, which answers 200 with the stored backup.
+        expect(last.status).toBe(offset < archive.bytes.length ? 204 : 200);
       }
       expect(last?.headers.get('x-steady-backup-id')).toBe(backupId);
+      expect(await last?.json()).toMatchObject({ id: backupId, sha256: archive.sha256, removed: [] });
       expect(client.sent).toBeLessThanOrEqual(archive.bytes.length + CHUNK);
 
       const listed = (await (
