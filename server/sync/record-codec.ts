@@ -31,3 +31,14 @@ export function decodeCursor(cursor: string): number | null {
   const match = /^v1:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   return match?.[1] ? Number(match[1]) : null;
 }
+
+/** A readings page's continuation: the last chunk it held, by minute and record id. */
+export function encodeReadingsCursor(position: { t: number; recordId: string }): string {
+  return Buffer.from(`r1:${position.t}:${position.recordId}`).toString('base64url');
+}
+
+/** The position a readings cursor stands for, or null when it is not one of ours. */
+export function decodeReadingsCursor(cursor: string): { t: number; recordId: string } | null {
+  const match = /^r1:(\d{1,15}):(.{1,260})$/s.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return match?.[1] && match[2] ? { t: Number(match[1]), recordId: match[2] } : null;
+}

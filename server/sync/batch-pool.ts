@@ -1,0 +1,54 @@
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import type { PreparedBatch } from './prepare-batch';
+
+export interface BatchPoolOptions {
+  /** Worker threads; default: all cores but one, at least one, at most four. */
+  threads?: number;
+  /** Uploads waiting for a thread beyond those being decoded; past it `prepare` answers null. */
+  queue?: number;
+}
+
+/**
+ * Decodes uploads in worker threads (prepare-batch.ts) so that a big batch never holds the
+ * event loop: health checks, pulls and other accounts' requests go on meanwhile. The queue is
+ * bounded, so a flood of uploads is turned away (503, retry later) instead of piling up bodies
+ * in memory. Threads start with the first upload, not with the server.
+ */
+export class BatchPool {
+  private pool: Piscina | null = null;
+  private readonly threads: number;
+  private readonly queue: number;
+
+  constructor(options: BatchPoolOptions = {}) {
+    this.threads = options.threads ?? Math.min(4, Math.max(1, os.availableParallelism() - 1));
+    this.queue = options.queue ?? 8;
+  }
+
+  /** The prepared batch, or null when the queue is full. */
+  async prepare(gzipped: Uint8Array): Promise<PreparedBatch | null> {
+    this.pool ??= new Piscina({
+      filename: new URL('./batch-worker.ts', import.meta.url).href,
+      // The server runs TypeScript through tsx (`node --import tsx`, and Vitest in-process):
+      // the workers load it the same way.
+      execArgv: ['--import', 'tsx'],
+      minThreads: 1,
+      maxThreads: this.threads,
+      maxQueue: this.queue,
+      idleTimeout: 60_000,
+      // A decode is bounded far below this (BATCH_LIMITS); if one still blows up, only its worker dies.
+      resourceLimits: { maxOldGenerationSizeMb: 256 },
+    });
+    try {
+      return (await this.pool.run(gzipped)) as PreparedBatch;
+    } catch (error) {
+      if (error instanceof Error && error.message === 'Task queue is at limit') return null;
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.destroy();
+    this.pool = null;
+  }
+}

@@ -1,0 +1,68 @@
+import zlib from 'node:zlib';
+import { decodeBatch, SERVER_DOC_KINDS } from '../../src/shared/sync/batch-codec';
+import { DecodeError } from '../../src/shared/sync/varint';
+import { chunkToBody, docToBody, sha256 } from './record-codec';
+
+/** Largest batch once decompressed: bounds memory whatever a gzip bomb claims. */
+export const MAX_DECOMPRESSED = 128 * 1024 * 1024;
+
+/** One record of an upload, as the database stores it. */
+export interface PreparedRecord {
+  kind: string;
+  recordId: string;
+  t: number | null;
+  body: string;
+  hash: string;
+  /** Where it sits in the batch (`chunks[3]`, `docs[0]`), for error messages. */
+  field: string;
+}
+
+/** An upload made ready to store, or why it cannot be: plain data, so it crosses a worker boundary. */
+export type PreparedBatch =
+  | { ok: true; contentHash: string; records: PreparedRecord[] }
+  | { ok: false; status: 400 | 413; code: 'MALFORMED_BATCH' | 'BATCH_TOO_LARGE'; message: string };
+
+/**
+ * The CPU-heavy half of an upload: inflate, decode and validate, re-encode each chunk as the
+ * database keeps it, hash. Runs in a worker thread (batch-pool.ts), never on the event loop.
+ * Answers every failure as a value: nothing thrown here may become a 500.
+ */
+export function prepareBatch(gzipped: Uint8Array): PreparedBatch {
+  let raw: Buffer;
+  try {
+    raw = zlib.gunzipSync(gzipped, { maxOutputLength: MAX_DECOMPRESSED });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      return {
+        ok: false,
+        status: 413,
+        code: 'BATCH_TOO_LARGE',
+        message: `batch is larger than ${MAX_DECOMPRESSED} bytes once decompressed`,
+      };
+    return { ok: false, status: 400, code: 'MALFORMED_BATCH', message: `batch is not valid gzip (${(error as Error).message})` };
+  }
+  try {
+    const batch = decodeBatch(raw);
+    const serverOnly = batch.docs.findIndex((doc) => SERVER_DOC_KINDS.includes(doc.kind));
+    if (serverOnly >= 0) {
+      const kind = batch.docs[serverOnly]?.kind;
+      return malformed(`docs[${serverOnly}].kind: ${kind} records are written by the server only`);
+    }
+    const records = batch.chunks.map((chunk, i): PreparedRecord => {
+      const body = chunkToBody(chunk);
+      return { kind: 'chunk', recordId: chunk.id, t: chunk.minuteStart, body, hash: sha256(body), field: `chunks[${i}]` };
+    });
+    batch.docs.forEach((doc, i) => {
+      const body = docToBody(doc);
+      records.push({ kind: doc.kind, recordId: doc.id, t: null, body, hash: sha256(body), field: `docs[${i}]` });
+    });
+    return { ok: true, contentHash: sha256(raw), records };
+  } catch (error) {
+    // The codec's own errors name the field; anything else is still the batch's fault, never the server's.
+    return malformed(error instanceof DecodeError ? error.message : `could not be read (${String(error)})`);
+  }
+}
+
+function malformed(message: string): PreparedBatch {
+  return { ok: false, status: 400, code: 'MALFORMED_BATCH', message: `batch rejected: ${message}` };
+}
