@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHUNK_LIMITS, MINUTE_MS, type SampleChunk } from '../../src/shared/samples';
 import { BATCH_LIMITS, decodeBatch, encodeBatch, type SyncBatch } from '../../src/shared/sync/batch-codec';
-import { ByteWriter, DecodeError } from '../../src/shared/sync/varint';
+import { DecodeError } from '../../src/shared/sync/varint';
+import { chunkHeads, rawBatch } from '../helpers/raw-batch';
 import { syntheticSamples, toChunks } from '../helpers/sync-client';
 
 const T0 = Date.UTC(2026, 10, 2, 7, 0, 0);
@@ -14,17 +15,6 @@ function validBatch(): SyncBatch {
     chunks: toChunks(syntheticSamples(T0, 150)),
     docs: [{ kind: 'checkin', id: 'c1', body: { fatigue: 2 } }],
   };
-}
-
-/** "STB" 0x01, a header, then whatever bytes follow. */
-function rawBatch(header: Record<string, unknown>, body: (out: ByteWriter) => void): Uint8Array {
-  const out = new ByteWriter();
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  out.raw(Uint8Array.of(0x53, 0x54, 0x42, 0x01));
-  out.uint(json.length);
-  out.raw(json);
-  body(out);
-  return out.finish();
 }
 
 function decodeError(bytes: Uint8Array): DecodeError {
@@ -45,46 +35,24 @@ function decodedValues(batch: SyncBatch): number {
 describe('decodeBatch bounds', () => {
   it('refuses a tiny batch that declares the most chunks at the most samples, before allocating them', () => {
     // The reported attack: under 500 bytes that once made the server allocate 20,000 × 60,000 slots.
-    const bytes = rawBatch({ sources: ['a'], chunkCount: 50 }, (out) => {
-      for (let i = 0; i < 50; i++) {
-        out.uint(0);
-        out.int(i === 0 ? 29_000_000 : 1);
-        out.uint(0);
-        out.uint(CHUNK_LIMITS.samples);
-        out.uint(CHUNK_LIMITS.intervals);
-      }
-    });
+    const bytes = rawBatch({ sources: ['a'], chunkCount: 50 }, chunkHeads(50, 29_000_000, CHUNK_LIMITS.samples, CHUNK_LIMITS.intervals));
     expect(bytes.length).toBeLessThan(500);
     expect(decodeError(bytes).message).toMatch(/^body: the chunks declare \d+ values but only 0 bytes follow/);
   });
 
   it('refuses more chunks than the bytes that follow could hold', () => {
-    const bytes = rawBatch({ sources: ['a'], chunkCount: BATCH_LIMITS.chunks }, () => {});
+    const bytes = rawBatch({ sources: ['a'], chunkCount: BATCH_LIMITS.chunks });
     expect(decodeError(bytes).field).toBe('header.chunkCount');
   });
 
   it('refuses a minute of more samples than any armband sends, naming the chunk', () => {
-    const bytes = rawBatch({ sources: ['a'], chunkCount: 1 }, (out) => {
-      out.uint(0);
-      out.int(29_000_000);
-      out.uint(0);
-      out.uint(MINUTE_MS);
-      out.uint(0);
-    });
+    const bytes = rawBatch({ sources: ['a'], chunkCount: 1 }, chunkHeads(1, 29_000_000, MINUTE_MS, 0));
     expect(decodeError(bytes).message).toBe(`chunks[0].samples: ${MINUTE_MS} samples in a minute; at most ${CHUNK_LIMITS.samples}`);
   });
 
   it('refuses a batch whose chunks add up to more samples than a batch may carry', () => {
     const chunks = Math.ceil(BATCH_LIMITS.samples / CHUNK_LIMITS.samples) + 1;
-    const bytes = rawBatch({ sources: ['a'], chunkCount: chunks }, (out) => {
-      for (let i = 0; i < chunks; i++) {
-        out.uint(0);
-        out.int(i === 0 ? 29_000_000 : 1);
-        out.uint(0);
-        out.uint(CHUNK_LIMITS.samples);
-        out.uint(0);
-      }
-    });
+    const bytes = rawBatch({ sources: ['a'], chunkCount: chunks }, chunkHeads(chunks, 29_000_000, CHUNK_LIMITS.samples, 0));
     expect(decodeError(bytes).message).toMatch(
       new RegExp(`^chunks\\[\\d+\\]\\.samples: more than ${BATCH_LIMITS.samples} samples in one batch`),
     );
@@ -92,12 +60,8 @@ describe('decodeBatch bounds', () => {
 
   it('refuses a header nested deeper than the limit, without overflowing the stack', () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
-    const json = new TextEncoder().encode(`{"sources":[],"chunkCount":0,"docs":[{"kind":"checkin","id":"a","body":{"x":${deep}}}]}`);
-    const out = new ByteWriter();
-    out.raw(Uint8Array.of(0x53, 0x54, 0x42, 0x01));
-    out.uint(json.length);
-    out.raw(json);
-    expect(decodeError(out.finish()).message).toBe(`header: JSON nested deeper than ${BATCH_LIMITS.jsonDepth} levels`);
+    const bytes = rawBatch(`{"sources":[],"chunkCount":0,"docs":[{"kind":"checkin","id":"a","body":{"x":${deep}}}]}`);
+    expect(decodeError(bytes).message).toBe(`header: JSON nested deeper than ${BATCH_LIMITS.jsonDepth} levels`);
   });
 
   it('counts brackets inside strings as text, not nesting', () => {
@@ -139,7 +103,7 @@ describe('decodeBatch fuzzing', () => {
   it('throws only DecodeError on random bytes after a valid magic and header', () => {
     fc.assert(
       fc.property(fc.nat({ max: 60 }), fc.uint8Array({ maxLength: 2_000 }), (chunkCount, tail) => {
-        const head = rawBatch({ sources: ['a', 'b'], chunkCount }, () => {});
+        const head = rawBatch({ sources: ['a', 'b'], chunkCount });
         const bytes = new Uint8Array(head.length + tail.length);
         bytes.set(head);
         bytes.set(tail, head.length);
@@ -173,15 +137,10 @@ describe('decodeBatch fuzzing', () => {
     // by more than a few MB (the old decoder allocated gigabytes for one of them).
     const inputs = fc.sample(
       fc.tuple(fc.nat({ max: BATCH_LIMITS.chunks }), fc.uint8Array({ maxLength: 500 })).map(([n, tail]) => {
-        const head = rawBatch({ sources: ['a'], chunkCount: n }, (out) => {
-          for (let i = 0; i < Math.min(n, 20); i++) {
-            out.uint(0);
-            out.int(1);
-            out.uint(0);
-            out.uint(CHUNK_LIMITS.samples);
-            out.uint(CHUNK_LIMITS.intervals);
-          }
-        });
+        const head = rawBatch(
+          { sources: ['a'], chunkCount: n },
+          chunkHeads(Math.min(n, 20), 1, CHUNK_LIMITS.samples, CHUNK_LIMITS.intervals),
+        );
         const bytes = new Uint8Array(head.length + tail.length);
         bytes.set(head);
         bytes.set(tail, head.length);
