@@ -30,6 +30,7 @@ export default defineConfig({
           name: 'server-postgres',
           include: [
             'tests/server/sync.test.ts',
+            'tests/server/hostile-sync.test.ts',
             'tests/server/account-deletion.test.ts',
             'tests/server/push-subscriptions.test.ts',
             'tests/server/push-delivery.test.ts',
