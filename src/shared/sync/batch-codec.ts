@@ -4,7 +4,8 @@ import { ByteReader, ByteWriter, DecodeError } from './varint';
 
 /**
  * The sync wire format, used both ways (upload batches and pull pages). Documented in
- * docs/sync-protocol.md. Heart-rate chunks travel as delta-encoded varint columns, grouped
+ * docs/sync-protocol.md. Heart-rate chunks travel as varint columns (offsets, bpm and
+ * intervals delta-encoded within their chunk; contact and interval counts plain), grouped
  * column by column across all chunks so that gzip finds the repetition; everything else
  * (check-ins, measurements, …) travels as JSON documents in the header.
  *
