@@ -15,6 +15,8 @@ export interface PullPage {
 
 /** Rows read from the database at a time: a page is built from a few such slices, never all at once. */
 const SLICE = 200;
+/** Stored chunks decoded between two turns of the event loop. */
+const DECODES_PER_TURN = 25;
 
 /**
  * Changes in the account after `afterSeq`, in server order, written by other devices (a device
@@ -49,6 +51,7 @@ export async function pullChanges(
     for (const row of rows) {
       const mine = row.device_id === deviceId;
       const chunk = !mine && row.kind === 'chunk' ? bodyToChunk(row.body) : null;
+      if (chunk && chunks.length % DECODES_PER_TURN === DECODES_PER_TURN - 1) await yieldToEventLoop();
       const full =
         records >= limit ||
         (!mine && bytes + row.body.length > PULL_PAGE_BYTES) ||
@@ -77,21 +80,37 @@ export interface ReadingsCursor {
   recordId: string;
 }
 
+/** Gives other requests a turn: building a page is split into steps of one minute each. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * One page of the account's heart-rate samples between two instants: whole minute chunks in
- * time order, about READINGS_PAGE_SAMPLES samples (never more than one chunk past it), with
- * where the next page starts, or null after the last. Oldest first within the page.
+ * One page of the account's heart-rate samples between two instants, as JSON text: whole
+ * minutes in time order, about READINGS_PAGE_SAMPLES samples (at most one minute more), with
+ * where the next page starts, or null after the last. Each minute (all sources' chunks of it,
+ * oldest sample first) is serialised on its own turn of the event loop, so a big page never
+ * holds other requests up for long.
  */
-export async function readReadings(
+export async function readReadingsJson(
   db: Kysely<Database>,
   accountId: string,
   from: number,
   to: number,
   after: ReadingsCursor | null,
-): Promise<{ readings: Reading[]; next: ReadingsCursor | null }> {
-  const readings: Reading[] = [];
+): Promise<{ json: string; count: number; next: ReadingsCursor | null }> {
+  const parts: string[] = [];
+  let count = 0;
   let position = after;
-  for (;;) {
+  let minute: { t: number; readings: Reading[]; last: ReadingsCursor } | null = null;
+  const flush = async () => {
+    if (!minute) return;
+    const readings = minute.readings.sort((a, b) => a.t.localeCompare(b.t));
+    if (readings.length > 0) parts.push(readings.map((r) => JSON.stringify(r)).join(','));
+    count += readings.length;
+    position = minute.last;
+    minute = null;
+    await yieldToEventLoop();
+  };
+  for (let cursor = after; ; ) {
     let query = db
       .selectFrom('sync_records')
       .select(['body', 't', 'record_id'])
@@ -99,16 +118,23 @@ export async function readReadings(
       .where('kind', '=', 'chunk')
       .where('t', '>', from - 60_000)
       .where('t', '<', to);
-    if (position) {
-      const { t, recordId } = position;
+    if (cursor) {
+      const { t, recordId } = cursor;
       query = query.where((eb) => eb.or([eb('t', '>', t), eb.and([eb('t', '=', t), eb('record_id', '>', recordId)])]));
     }
     const rows = await query.orderBy('t').orderBy('record_id').limit(SLICE).execute();
     for (const row of rows) {
+      const t = Number(row.t);
+      if (minute && minute.t !== t) {
+        await flush();
+        if (count >= READINGS_PAGE_SAMPLES) return { json: parts.join(','), count, next: position };
+      }
+      minute ??= { t, readings: [], last: { t, recordId: row.record_id } };
+      minute.last = { t, recordId: row.record_id };
       const chunk = bodyToChunk(row.body);
       for (const sample of chunkSamples(chunk)) {
         if (sample.t < from || sample.t >= to) continue;
-        readings.push({
+        minute.readings.push({
           t: new Date(sample.t).toISOString(),
           bpm: sample.bpm,
           contact: sample.contact,
@@ -118,9 +144,12 @@ export async function readReadings(
           demo: chunk.demo,
         });
       }
-      position = { t: Number(row.t), recordId: row.record_id };
-      if (readings.length >= READINGS_PAGE_SAMPLES) return { readings: readings.sort((a, b) => a.t.localeCompare(b.t)), next: position };
     }
-    if (rows.length < SLICE) return { readings: readings.sort((a, b) => a.t.localeCompare(b.t)), next: null };
+    const last = rows[rows.length - 1];
+    if (rows.length < SLICE || !last) {
+      await flush();
+      return { json: parts.join(','), count, next: null };
+    }
+    cursor = { t: Number(last.t), recordId: last.record_id };
   }
 }
