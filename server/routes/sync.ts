@@ -1,7 +1,4 @@
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { encodeBatch } from '../../src/shared/sync/batch-codec';
 import {
   BATCH_ID_PATTERN,
   PULL_PAGE_LIMIT,
@@ -18,8 +15,6 @@ import { ingestBatch } from '../sync/ingest';
 import { pullChanges, readReadingsJson } from '../sync/pull';
 import { decodeCursor, decodeReadingsCursor, encodeReadingsCursor } from '../sync/record-codec';
 import { RecordCounts } from '../sync/record-counts';
-
-const gzip = promisify(zlib.gzip);
 
 export interface SyncRouteOptions {
   database: OpenDatabase;
@@ -43,6 +38,11 @@ const BUSY_RETRY_AFTER_S = 5;
 function sendError(reply: FastifyReply, statusCode: 503 | 507, code: string, message: string) {
   const error = statusCode === 503 ? 'Service Unavailable' : 'Insufficient Storage';
   return reply.code(statusCode).send({ statusCode, code, error, message });
+}
+
+function busy(reply: FastifyReply) {
+  reply.header('Retry-After', String(BUSY_RETRY_AFTER_S));
+  return sendError(reply, 503, 'BUSY', `the server is busy with other uploads and pulls; try again in ${BUSY_RETRY_AFTER_S} seconds`);
 }
 
 /** The sync protocol (docs/sync-protocol.md): idempotent batch upload, cursor pull, readings. */
@@ -75,10 +75,7 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
         request.log.warn({ err: error }, 'batch worker failed');
         throw new ApiError(400, 'MALFORMED_BATCH', 'batch rejected: it could not be decoded within the server limits');
       }
-      if (prepared === null) {
-        reply.header('Retry-After', String(BUSY_RETRY_AFTER_S));
-        return sendError(reply, 503, 'BUSY', `the server is decoding other uploads; try again in ${BUSY_RETRY_AFTER_S} seconds`);
-      }
+      if (prepared === null) return busy(reply);
       if (!prepared.ok) throw new ApiError(prepared.status, prepared.code, prepared.message);
       try {
         const result = await ingestBatch(db, {
@@ -117,9 +114,10 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
       if (after === null) throw new ApiError(400, 'BAD_CURSOR', 'querystring/cursor is not a cursor this server issued');
       const limit = Math.min(PULL_PAGE_LIMIT, Number(request.query.limit ?? PULL_PAGE_LIMIT));
       const page = await pullChanges(db, me.accountId, me.deviceId, after, limit);
-      const body = await gzip(encodeBatch({ header: { cursor: page.cursor, more: page.more }, chunks: page.chunks, docs: page.docs }));
+      const body = await pool.encodePage(page);
+      if (body === null) return busy(reply);
       reply.header('Content-Type', SYNC_MEDIA_TYPE).header('Cache-Control', 'no-store');
-      return reply.send(body);
+      return reply.send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
     },
   );
 

@@ -1,6 +1,10 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { PreparedBatch } from './prepare-batch';
+import type { StoredPage } from './pull';
+
+/** What a worker thread is asked to do (batch-worker.ts). */
+export type BatchTask = { type: 'upload'; body: Uint8Array } | { type: 'page'; page: StoredPage };
 
 export interface BatchPoolOptions {
   /** Worker threads; default: all cores but one, at least one, at most four. */
@@ -10,8 +14,8 @@ export interface BatchPoolOptions {
 }
 
 /**
- * Decodes uploads in worker threads (prepare-batch.ts) so that a big batch never holds the
- * event loop: health checks, pulls and other accounts' requests go on meanwhile. The queue is
+ * Decodes uploads and encodes pull pages in worker threads (prepare-batch.ts) so that a big
+ * batch never holds the event loop: health checks and other accounts' requests go on meanwhile. The queue is
  * bounded, so a flood of uploads is turned away (503, retry later) instead of piling up bodies
  * in memory. Threads start with the first upload, not with the server.
  */
@@ -25,8 +29,17 @@ export class BatchPool {
     this.queue = options.queue ?? 8;
   }
 
-  /** The prepared batch, or null when the queue is full. */
-  async prepare(gzipped: Uint8Array): Promise<PreparedBatch | null> {
+  /** The prepared upload, or null when the queue is full. */
+  prepare(gzipped: Uint8Array): Promise<PreparedBatch | null> {
+    return this.run({ type: 'upload', body: gzipped });
+  }
+
+  /** The gzip-compressed pull page, or null when the queue is full. */
+  async encodePage(page: StoredPage): Promise<Uint8Array | null> {
+    return this.run({ type: 'page', page });
+  }
+
+  private async run<T>(task: BatchTask): Promise<T | null> {
     this.pool ??= new Piscina({
       filename: new URL('./batch-worker.ts', import.meta.url).href,
       // The server runs TypeScript through tsx (`node --import tsx`, and Vitest in-process):
@@ -40,7 +53,7 @@ export class BatchPool {
       resourceLimits: { maxOldGenerationSizeMb: 256 },
     });
     try {
-      return (await this.pool.run(gzipped)) as PreparedBatch;
+      return (await this.pool.run(task)) as T;
     } catch (error) {
       if (error instanceof Error && error.message === 'Task queue is at limit') return null;
       throw error;

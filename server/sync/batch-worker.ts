@@ -1,4 +1,12 @@
 // Worker-thread entry of the batch pool (batch-pool.ts): only wiring.
-import { prepareBatch } from './prepare-batch';
+import type { BatchTask } from './batch-pool';
+import { encodePage, prepareBatch } from './prepare-batch';
 
-export default prepareBatch;
+export default function run(task: BatchTask) {
+  switch (task.type) {
+    case 'upload':
+      return prepareBatch(task.body);
+    case 'page':
+      return encodePage(task.page);
+  }
+}

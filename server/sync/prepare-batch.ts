@@ -1,7 +1,9 @@
 import zlib from 'node:zlib';
-import { decodeBatch, SERVER_DOC_KINDS } from '../../src/shared/sync/batch-codec';
+import { decodeBatch, encodeBatch, SERVER_DOC_KINDS } from '../../src/shared/sync/batch-codec';
+import type { PullHeader } from '../../src/shared/sync/protocol';
 import { DecodeError } from '../../src/shared/sync/varint';
-import { chunkToBody, docToBody, sha256 } from './record-codec';
+import type { StoredPage } from './pull';
+import { bodyToChunk, chunkToBody, docToBody, sha256 } from './record-codec';
 
 /** Largest batch once decompressed: bounds memory whatever a gzip bomb claims. */
 export const MAX_DECOMPRESSED = 128 * 1024 * 1024;
@@ -65,4 +67,12 @@ export function prepareBatch(gzipped: Uint8Array): PreparedBatch {
 
 function malformed(message: string): PreparedBatch {
   return { ok: false, status: 400, code: 'MALFORMED_BATCH', message: `batch rejected: ${message}` };
+}
+
+/** A pull page in the wire format, gzip-compressed, from the bodies the database holds. */
+export function encodePage(page: StoredPage): Uint8Array {
+  const header: PullHeader = { cursor: page.cursor, more: page.more };
+  const chunks = page.chunkBodies.map(bodyToChunk);
+  const docs = page.docs.map((doc) => ({ kind: doc.kind, id: doc.id, body: JSON.parse(doc.body) as Record<string, unknown> }));
+  return zlib.gzipSync(encodeBatch({ header, chunks, docs }));
 }

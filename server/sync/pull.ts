@@ -1,22 +1,23 @@
 import type { Kysely } from 'kysely';
-import type { SampleChunk } from '../../src/shared/samples';
 import { chunkSamples } from '../../src/shared/samples';
-import { BATCH_LIMITS, DOC_KINDS, type DocKind, type DocRecord } from '../../src/shared/sync/batch-codec';
+import { BATCH_LIMITS, DOC_KINDS, type DocKind } from '../../src/shared/sync/batch-codec';
 import { PULL_PAGE_BYTES, READINGS_PAGE_SAMPLES, type Reading } from '../../src/shared/sync/protocol';
 import type { Database } from '../db/schema';
-import { bodyToChunk, encodeCursor } from './record-codec';
+import { bodyToChunk, chunkBodyCounts, encodeCursor } from './record-codec';
 
-export interface PullPage {
-  chunks: SampleChunk[];
-  docs: DocRecord[];
+/**
+ * A pull page as stored: chunk and document bodies as the database holds them, turned into the
+ * wire format by a worker thread (prepare-batch.ts `encodePage`), not on the event loop.
+ */
+export interface StoredPage {
+  chunkBodies: string[];
+  docs: { kind: DocKind; id: string; body: string }[];
   cursor: string;
   more: boolean;
 }
 
 /** Rows read from the database at a time: a page is built from a few such slices, never all at once. */
 const SLICE = 200;
-/** Stored chunks decoded between two turns of the event loop. */
-const DECODES_PER_TURN = 25;
 
 /**
  * Changes in the account after `afterSeq`, in server order, written by other devices (a device
@@ -31,9 +32,9 @@ export async function pullChanges(
   deviceId: string,
   afterSeq: number,
   limit: number,
-): Promise<PullPage> {
-  const chunks: SampleChunk[] = [];
-  const docs: DocRecord[] = [];
+): Promise<StoredPage> {
+  const chunkBodies: string[] = [];
+  const docs: StoredPage['docs'] = [];
   let cursor = afterSeq;
   let records = 0;
   let bytes = 0;
@@ -50,27 +51,26 @@ export async function pullChanges(
       .execute();
     for (const row of rows) {
       const mine = row.device_id === deviceId;
-      const chunk = !mine && row.kind === 'chunk' ? bodyToChunk(row.body) : null;
-      if (chunk && chunks.length % DECODES_PER_TURN === DECODES_PER_TURN - 1) await yieldToEventLoop();
+      // Only the chunk's counts are read here (a few bytes); the worker decodes the rest.
+      const counts = !mine && row.kind === 'chunk' ? chunkBodyCounts(row.body) : null;
       const full =
         records >= limit ||
         (!mine && bytes + row.body.length > PULL_PAGE_BYTES) ||
-        (chunk !== null &&
-          (samples + chunk.offsets.length > BATCH_LIMITS.samples || intervals + chunk.intervalsMs.length > BATCH_LIMITS.intervals));
-      if (full && records > 0) return { chunks, docs, cursor: encodeCursor(cursor), more: true };
+        (counts !== null && (samples + counts.samples > BATCH_LIMITS.samples || intervals + counts.intervals > BATCH_LIMITS.intervals));
+      if (full && records > 0) return { chunkBodies, docs, cursor: encodeCursor(cursor), more: true };
       cursor = Number(row.seq);
       records++;
       if (mine) continue;
       bytes += row.body.length;
-      if (chunk) {
-        chunks.push(chunk);
-        samples += chunk.offsets.length;
-        intervals += chunk.intervalsMs.length;
+      if (counts) {
+        chunkBodies.push(row.body);
+        samples += counts.samples;
+        intervals += counts.intervals;
       } else if (DOC_KINDS.includes(row.kind as DocKind)) {
-        docs.push({ kind: row.kind as DocKind, id: row.record_id, body: JSON.parse(row.body) });
+        docs.push({ kind: row.kind as DocKind, id: row.record_id, body: row.body });
       }
     }
-    if (rows.length < SLICE) return { chunks, docs, cursor: encodeCursor(cursor), more: false };
+    if (rows.length < SLICE) return { chunkBodies, docs, cursor: encodeCursor(cursor), more: false };
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SampleChunk } from '../../src/shared/samples';
 import { type DocRecord, decodeBatch, encodeBatch } from '../../src/shared/sync/batch-codec';
+import { ByteReader } from '../../src/shared/sync/varint';
 
 /** How a chunk is kept in `sync_records.body`: the wire format of a one-chunk batch, base64. */
 export function chunkToBody(chunk: SampleChunk): string {
@@ -11,6 +12,15 @@ export function bodyToChunk(body: string): SampleChunk {
   const chunk = decodeBatch(Buffer.from(body, 'base64')).chunks[0];
   if (!chunk) throw new Error('stored chunk body holds no chunk');
   return chunk;
+}
+
+/** How many samples and intervals a stored chunk holds, read from its fixed fields only. */
+export function chunkBodyCounts(body: string): { samples: number; intervals: number } {
+  const input = new ByteReader(Buffer.from(body, 'base64'));
+  input.raw(4, 'magic');
+  input.raw(input.uint('header.length'), 'header');
+  for (const field of ['source', 'minuteStart', 'flags']) input.uint(field);
+  return { samples: input.uint('samples'), intervals: input.uint('intervals') };
 }
 
 export function docToBody(doc: DocRecord): string {
