@@ -12,7 +12,7 @@ import type { OpenDatabase } from '../db/open';
 import { ApiError } from '../errors';
 import { BatchPool, type BatchPoolOptions } from '../sync/batch-pool';
 import { ingestBatch } from '../sync/ingest';
-import { pullChanges, readReadingsJson } from '../sync/pull';
+import { pullChanges, readingsPage } from '../sync/pull';
 import { decodeCursor, decodeReadingsCursor, encodeReadingsCursor } from '../sync/record-codec';
 import { RecordCounts } from '../sync/record-counts';
 
@@ -146,13 +146,14 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
       const after = request.query.cursor === undefined ? null : decodeReadingsCursor(request.query.cursor);
       if (after === null && request.query.cursor !== undefined)
         throw new ApiError(400, 'BAD_CURSOR', 'querystring/cursor is not a readings cursor this server issued');
-      const page = await readReadingsJson(db, me.accountId, from, to, after);
-      // Written out here, not by Fastify's serialiser, so that the readings, serialised a minute
-      // at a time, are never stringified again in one go. The shape is ReadingsResponse.
+      const page = await readingsPage(db, me.accountId, from, to, after);
+      const items = await pool.readingsJson({ bodies: page.bodies, from, to });
+      if (items === null) return busy(reply);
+      // Written out here, not by Fastify's serialiser: the worker made the readings' JSON. The shape is ReadingsResponse.
       const head: Omit<ReadingsResponse, 'readings' | 'next'> = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
       const next: ReadingsResponse['next'] = page.next && encodeReadingsCursor(page.next);
       reply.type('application/json; charset=utf-8');
-      return reply.send(`${JSON.stringify(head).slice(0, -1)},"readings":[${page.json}],"next":${JSON.stringify(next)}}`);
+      return reply.send(`${JSON.stringify(head).slice(0, -1)},"readings":[${items}],"next":${JSON.stringify(next)}}`);
     },
   );
 }

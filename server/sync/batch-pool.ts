@@ -1,10 +1,13 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
-import type { PreparedBatch } from './prepare-batch';
+import type { PreparedBatch, ReadingsTask } from './prepare-batch';
 import type { StoredPage } from './pull';
 
 /** What a worker thread is asked to do (batch-worker.ts). */
-export type BatchTask = { type: 'upload'; body: Uint8Array } | { type: 'page'; page: StoredPage };
+export type BatchTask =
+  | { type: 'upload'; body: Uint8Array }
+  | { type: 'page'; page: StoredPage }
+  | { type: 'readings'; readings: ReadingsTask };
 
 export interface BatchPoolOptions {
   /** Worker threads; default: all cores but one, at least one, at most four. */
@@ -14,7 +17,7 @@ export interface BatchPoolOptions {
 }
 
 /**
- * Decodes uploads and encodes pull pages in worker threads (prepare-batch.ts) so that a big
+ * Decodes uploads and encodes pull and readings pages in worker threads (prepare-batch.ts) so that a big
  * batch never holds the event loop: health checks and other accounts' requests go on meanwhile. The queue is
  * bounded, so a flood of uploads is turned away (503, retry later) instead of piling up bodies
  * in memory. Threads start with the first upload, not with the server.
@@ -37,6 +40,11 @@ export class BatchPool {
   /** The gzip-compressed pull page, or null when the queue is full. */
   async encodePage(page: StoredPage): Promise<Uint8Array | null> {
     return this.run({ type: 'page', page });
+  }
+
+  /** A readings page's items as JSON text, or null when the queue is full. */
+  readingsJson(readings: ReadingsTask): Promise<string | null> {
+    return this.run({ type: 'readings', readings });
   }
 
   private async run<T>(task: BatchTask): Promise<T | null> {

@@ -1,6 +1,6 @@
 // Worker-thread entry of the batch pool (batch-pool.ts): only wiring.
 import type { BatchTask } from './batch-pool';
-import { encodePage, prepareBatch } from './prepare-batch';
+import { encodePage, prepareBatch, readingsJson } from './prepare-batch';
 
 export default function run(task: BatchTask) {
   switch (task.type) {
@@ -8,5 +8,7 @@ export default function run(task: BatchTask) {
       return prepareBatch(task.body);
     case 'page':
       return encodePage(task.page);
+    case 'readings':
+      return readingsJson(task.readings);
   }
 }

@@ -1,6 +1,7 @@
 import zlib from 'node:zlib';
+import { chunkSamples } from '../../src/shared/samples';
 import { decodeBatch, encodeBatch, SERVER_DOC_KINDS } from '../../src/shared/sync/batch-codec';
-import type { PullHeader } from '../../src/shared/sync/protocol';
+import type { PullHeader, Reading } from '../../src/shared/sync/protocol';
 import { DecodeError } from '../../src/shared/sync/varint';
 import type { StoredPage } from './pull';
 import { bodyToChunk, chunkToBody, docToBody, sha256 } from './record-codec';
@@ -75,4 +76,42 @@ export function encodePage(page: StoredPage): Uint8Array {
   const chunks = page.chunkBodies.map(bodyToChunk);
   const docs = page.docs.map((doc) => ({ kind: doc.kind, id: doc.id, body: JSON.parse(doc.body) as Record<string, unknown> }));
   return zlib.gzipSync(encodeBatch({ header, chunks, docs }));
+}
+
+/** What a readings page needs: its chunks in (minute, record id) order and the range asked for. */
+export interface ReadingsTask {
+  bodies: string[];
+  from: number;
+  to: number;
+}
+
+/** The readings of a page as the JSON of a list's items, oldest first (samples of one minute sorted together). */
+export function readingsJson({ bodies, from, to }: ReadingsTask): string {
+  const parts: string[] = [];
+  let minute: Reading[] = [];
+  let minuteStart: number | null = null;
+  const flush = () => {
+    minute.sort((a, b) => a.t.localeCompare(b.t));
+    if (minute.length > 0) parts.push(minute.map((r) => JSON.stringify(r)).join(','));
+    minute = [];
+  };
+  for (const body of bodies) {
+    const chunk = bodyToChunk(body);
+    if (chunk.minuteStart !== minuteStart) flush();
+    minuteStart = chunk.minuteStart;
+    for (const sample of chunkSamples(chunk)) {
+      if (sample.t < from || sample.t >= to) continue;
+      minute.push({
+        t: new Date(sample.t).toISOString(),
+        bpm: sample.bpm,
+        contact: sample.contact,
+        intervalsMs: sample.intervalsMs,
+        intervalKind: chunk.intervalKind,
+        sourceId: chunk.sourceId,
+        demo: chunk.demo,
+      });
+    }
+  }
+  flush();
+  return parts.join(',');
 }

@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
-import { chunkSamples } from '../../src/shared/samples';
 import { BATCH_LIMITS, DOC_KINDS, type DocKind } from '../../src/shared/sync/batch-codec';
-import { PULL_PAGE_BYTES, READINGS_PAGE_SAMPLES, type Reading } from '../../src/shared/sync/protocol';
+import { PULL_PAGE_BYTES, READINGS_PAGE_SAMPLES } from '../../src/shared/sync/protocol';
 import type { Database } from '../db/schema';
-import { bodyToChunk, chunkBodyCounts, encodeCursor } from './record-codec';
+import { chunkBodyCounts, encodeCursor } from './record-codec';
 
 /**
  * A pull page as stored: chunk and document bodies as the database holds them, turned into the
@@ -80,37 +79,23 @@ export interface ReadingsCursor {
   recordId: string;
 }
 
-/** Gives other requests a turn: building a page is split into steps of one minute each. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
- * One page of the account's heart-rate samples between two instants, as JSON text: whole
- * minutes in time order, about READINGS_PAGE_SAMPLES samples (at most one minute more), with
- * where the next page starts, or null after the last. Each minute (all sources' chunks of it,
- * oldest sample first) is serialised on its own turn of the event loop, so a big page never
- * holds other requests up for long.
+ * The stored chunks of one page of readings between two instants: whole minutes in time
+ * order, about READINGS_PAGE_SAMPLES samples (at most one minute more), with where the next
+ * page starts, or null after the last. Only each chunk's counts are read here; a worker thread
+ * turns the bodies into JSON (prepare-batch.ts `readingsJson`).
  */
-export async function readReadingsJson(
+export async function readingsPage(
   db: Kysely<Database>,
   accountId: string,
   from: number,
   to: number,
   after: ReadingsCursor | null,
-): Promise<{ json: string; count: number; next: ReadingsCursor | null }> {
-  const parts: string[] = [];
-  let count = 0;
+): Promise<{ bodies: string[]; next: ReadingsCursor | null }> {
+  const bodies: string[] = [];
+  let samples = 0;
   let position = after;
-  let minute: { t: number; readings: Reading[]; last: ReadingsCursor } | null = null;
-  const flush = async () => {
-    if (!minute) return;
-    const readings = minute.readings.sort((a, b) => a.t.localeCompare(b.t));
-    if (readings.length > 0) parts.push(readings.map((r) => JSON.stringify(r)).join(','));
-    count += readings.length;
-    position = minute.last;
-    minute = null;
-    await yieldToEventLoop();
-  };
-  for (let cursor = after; ; ) {
+  for (;;) {
     let query = db
       .selectFrom('sync_records')
       .select(['body', 't', 'record_id'])
@@ -118,38 +103,19 @@ export async function readReadingsJson(
       .where('kind', '=', 'chunk')
       .where('t', '>', from - 60_000)
       .where('t', '<', to);
-    if (cursor) {
-      const { t, recordId } = cursor;
+    if (position) {
+      const { t, recordId } = position;
       query = query.where((eb) => eb.or([eb('t', '>', t), eb.and([eb('t', '=', t), eb('record_id', '>', recordId)])]));
     }
     const rows = await query.orderBy('t').orderBy('record_id').limit(SLICE).execute();
     for (const row of rows) {
       const t = Number(row.t);
-      if (minute && minute.t !== t) {
-        await flush();
-        if (count >= READINGS_PAGE_SAMPLES) return { json: parts.join(','), count, next: position };
-      }
-      minute ??= { t, readings: [], last: { t, recordId: row.record_id } };
-      minute.last = { t, recordId: row.record_id };
-      const chunk = bodyToChunk(row.body);
-      for (const sample of chunkSamples(chunk)) {
-        if (sample.t < from || sample.t >= to) continue;
-        minute.readings.push({
-          t: new Date(sample.t).toISOString(),
-          bpm: sample.bpm,
-          contact: sample.contact,
-          intervalsMs: sample.intervalsMs,
-          intervalKind: chunk.intervalKind,
-          sourceId: chunk.sourceId,
-          demo: chunk.demo,
-        });
-      }
+      // A page ends between minutes, so that every minute's samples of all sources are sorted together.
+      if (position && t !== position.t && samples >= READINGS_PAGE_SAMPLES) return { bodies, next: position };
+      bodies.push(row.body);
+      samples += chunkBodyCounts(row.body).samples;
+      position = { t, recordId: row.record_id };
     }
-    const last = rows[rows.length - 1];
-    if (rows.length < SLICE || !last) {
-      await flush();
-      return { json: parts.join(','), count, next: null };
-    }
-    cursor = { t: Number(last.t), recordId: last.record_id };
+    if (rows.length < SLICE) return { bodies, next: null };
   }
 }
