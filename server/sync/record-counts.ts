@@ -10,6 +10,12 @@ import type { Database } from '../db/schema';
  */
 export class RecordCounts {
   private readonly counts = new Map<string, number>();
+  /** Accounts remembered at most; past it the map starts afresh (each account is counted again once), so memory stays flat. */
+  private readonly maxAccounts: number;
+
+  constructor(maxAccounts = 100_000) {
+    this.maxAccounts = maxAccounts;
+  }
 
   async current(trx: Kysely<Database>, accountId: string): Promise<number> {
     const known = this.counts.get(accountId);
@@ -20,6 +26,7 @@ export class RecordCounts {
       .where('account_id', '=', accountId)
       .executeTakeFirstOrThrow();
     const count = Number(row.n);
+    if (this.counts.size >= this.maxAccounts) this.counts.clear();
     this.counts.set(accountId, count);
     return count;
   }
