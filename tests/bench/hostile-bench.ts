@@ -1,7 +1,7 @@
 /**
  * A stranger's worst *valid* sync traffic against everyone else's small requests.
  *
- *   npm run bench -- hostile [--requests 400] [--gap-ms 20] [--load uploads,readings,pulls]
+ *   npm run bench -- hostile [--requests 400] [--gap-ms 20] [--load uploads,readings,pulls] [--server-root DIR]
  *
  * The server runs in its own process (`node --import tsx server/index.ts`, SQLite in a
  * temporary DATA_DIR, loopback only) so that its memory can be read from /proc. One client
@@ -27,6 +27,8 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '400' },
     'gap-ms': { type: 'string', default: '20' },
     load: { type: 'string', default: 'uploads,readings,pulls' },
+    // Another checkout's server (e.g. `git archive` of an older commit) to compare against.
+    'server-root': { type: 'string' },
   },
 });
 const LOAD = new Set(args.load.split(','));
@@ -83,7 +85,7 @@ async function timeSmallRequests(baseUrl: string, token: string): Promise<number
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'steady-hostile-'));
 const port = await freePort();
-const root = path.resolve(import.meta.dirname, '../..');
+const root = args['server-root'] ? path.resolve(args['server-root']) : path.resolve(import.meta.dirname, '../..');
 const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
   cwd: root,
   env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: 'warn' },
