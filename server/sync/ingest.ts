@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { CHUNK_LIMITS, chunkWithinLimits, mergeChunks, sameChunk } from '../../src/shared/samples';
 import { QUOTA_RECORDS, type UploadBatchResponse } from '../../src/shared/sync/protocol';
+import { DecodeError } from '../../src/shared/sync/varint';
 import type { Database } from '../db/schema';
 import { ApiError } from '../errors';
 import type { PreparedRecord } from './prepare-batch';
@@ -91,7 +92,7 @@ export async function ingestBatch(db: Kysely<Database>, request: IngestRequest):
         let hash = record.hash;
         if (record.kind === 'chunk') {
           if (++merges % MERGES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
-          const current = bodyToChunk(stored.body);
+          const current = storedChunk(stored.body, record.field);
           const merged = mergeChunks(current, bodyToChunk(record.body));
           if (!chunkWithinLimits(merged))
             throw new ApiError(
@@ -160,6 +161,20 @@ export async function ingestBatch(db: Kysely<Database>, request: IngestRequest):
       counts.forget(request.accountId);
       throw error;
     });
+}
+
+/**
+ * The stored version of a chunk being merged. One stored before today's limits may hold more
+ * than the codec now reads: the upload is then refused like any other merge past the limits
+ * (400), rather than failing as a 500 that the client would retry for ever.
+ */
+function storedChunk(body: string, field: string) {
+  try {
+    return bodyToChunk(body);
+  } catch (error) {
+    if (!(error instanceof DecodeError)) throw error;
+    throw new ApiError(400, 'MALFORMED_BATCH', `batch rejected: ${field}: the minute stored already cannot be merged (${error.message})`);
+  }
 }
 
 async function loadExisting(trx: Transaction<Database>, accountId: string, incoming: PreparedRecord[]) {

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../server/db/open';
 import { BatchPool } from '../../server/sync/batch-pool';
+import { chunkToBody, sha256 } from '../../server/sync/record-codec';
 import { CHUNK_LIMITS, MINUTE_MS, minuteStartOf, type SampleChunk } from '../../src/shared/samples';
 import { BATCH_LIMITS, encodeBatch } from '../../src/shared/sync/batch-codec';
 import { runSync, type SyncRunOptions } from '../../src/shared/sync/engine';
@@ -116,6 +118,63 @@ describe('hostile uploads answer 4xx naming the field, and the server carries on
     );
     const readings = await serverReadings(server.url, device.deviceToken, T0, T0 + 2 * MINUTE_MS);
     expect(readings).toHaveLength(60 + CHUNK_LIMITS.samples);
+    await expectHealthy();
+  });
+});
+
+describe('minutes stored before the limits', () => {
+  it('refuses a merge into one with a 400 naming the chunk, and keeps it', async () => {
+    const device = await createAccount(server.url);
+    // Stored as an older server accepted it: 900 samples in the minute, written straight into the database.
+    const legacy = {
+      ...fullMinute(T0),
+      offsets: [] as number[],
+      bpm: [] as number[],
+      contact: [] as number[],
+      intervalCounts: [] as number[],
+    };
+    for (let i = 0; i < 900; i++) {
+      legacy.offsets.push(i * 60);
+      legacy.bpm.push(70);
+      legacy.contact.push(1);
+      legacy.intervalCounts.push(i < 600 ? 2 : 0);
+    }
+    const body = chunkToBody(legacy);
+    const database = await openDatabase(server.config);
+    try {
+      await database.db
+        .insertInto('sync_records')
+        .values({
+          account_id: device.accountId,
+          kind: 'chunk',
+          record_id: legacy.id,
+          seq: 1,
+          device_id: device.deviceId,
+          t: legacy.minuteStart,
+          body,
+          body_hash: sha256(body),
+          updated_at: new Date().toISOString(),
+        })
+        .execute();
+    } finally {
+      await database.close();
+    }
+    const answer = await uploadBatch(server.url, device.deviceToken, {
+      header: {},
+      chunks: toChunks(syntheticSamples(T0 + 30, 10)),
+      docs: [],
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toMatch(
+      /^batch rejected: chunks\[0\]: the minute stored already cannot be merged \(chunks\[0\]\.samples: 900 samples/,
+    );
+    const reopened = await openDatabase(server.config);
+    try {
+      const rows = await reopened.db.selectFrom('sync_records').select('body').where('account_id', '=', device.accountId).execute();
+      expect(rows).toEqual([{ body }]);
+    } finally {
+      await reopened.close();
+    }
     await expectHealthy();
   });
 });
