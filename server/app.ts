@@ -61,7 +61,12 @@ export async function buildApp({ config, database, logger, hooks, now }: AppOpti
 
   await app.register(healthRoutes, { database });
   await app.register(accountRoutes, { database, config, now });
-  await app.register(syncRoutes, { database, bodyLimit: config.syncBodyLimit, onDataUploaded: hooks?.onDataUploaded });
+  await app.register(syncRoutes, {
+    database,
+    bodyLimit: config.syncBodyLimit,
+    maxRecords: config.syncMaxRecords,
+    onDataUploaded: hooks?.onDataUploaded,
+  });
   await app.register(backupRoutes, { database, config });
   await app.register(pushRoutes, { database, config });
   await app.register(accountDeletionRoutes, { database, config });

@@ -16,6 +16,8 @@ export interface Config {
   bodyLimit: number;
   /** Largest compressed sync batch, in bytes. */
   syncBodyLimit: number;
+  /** Sync records one account may store (SYNC_MAX_RECORDS); past it uploads answer 507 QUOTA_RECORDS. */
+  syncMaxRecords: number;
   /** Largest backup archive accepted, in bytes (direct and tus uploads). */
   backupMaxBytes: number;
   /** Unfinished uploads untouched this long, and exports this old, are deleted. */
@@ -89,6 +91,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     staticDir,
     bodyLimit: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     syncBodyLimit: integer(env, 'SYNC_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    // 20 years of minute chunks from one armband (10.5 million) plus room for documents.
+    syncMaxRecords: integer(env, 'SYNC_MAX_RECORDS', 11_000_000, 1, Number.MAX_SAFE_INTEGER),
     backupMaxBytes: integer(env, 'BACKUP_MAX_BYTES', 2 * 1024 ** 3, 1024, 1024 ** 4),
     backupExpiryMs: integer(env, 'BACKUP_EXPIRY_SECONDS', 24 * 3600, 1, 365 * 24 * 3600) * 1000,
     backupCleanupIntervalMs: integer(env, 'BACKUP_CLEANUP_INTERVAL_SECONDS', 3600, 1, 24 * 3600) * 1000,

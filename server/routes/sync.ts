@@ -1,39 +1,57 @@
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
-import type { FastifyInstance } from 'fastify';
-import { decodeBatch, encodeBatch, SERVER_DOC_KINDS } from '../../src/shared/sync/batch-codec';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   BATCH_ID_PATTERN,
   PULL_PAGE_LIMIT,
+  QUOTA_RECORDS,
   READINGS_MAX_RANGE_MS,
   type ReadingsResponse,
   SYNC_MEDIA_TYPE,
 } from '../../src/shared/sync/protocol';
-import { DecodeError } from '../../src/shared/sync/varint';
 import { deviceOf, requireDevice } from '../auth/authenticate';
 import type { OpenDatabase } from '../db/open';
 import { ApiError } from '../errors';
+import { BatchPool, type BatchPoolOptions } from '../sync/batch-pool';
 import { ingestBatch } from '../sync/ingest';
-import { pullChanges, readReadings } from '../sync/pull';
-import { decodeCursor, sha256 } from '../sync/record-codec';
-
-const gunzip = promisify(zlib.gunzip);
-const gzip = promisify(zlib.gzip);
+import { pullChanges, readingsPage } from '../sync/pull';
+import { decodeCursor, decodeReadingsCursor, encodeReadingsCursor } from '../sync/record-codec';
+import { RecordCounts } from '../sync/record-counts';
 
 export interface SyncRouteOptions {
   database: OpenDatabase;
   /** Largest compressed batch accepted. */
   bodyLimit: number;
+  /** Records one account may store (config `syncMaxRecords`). */
+  maxRecords: number;
+  /** Worker threads and queue for decoding uploads. */
+  pool?: BatchPoolOptions;
   /** Called after a batch changed the account's data (push triggers listen here). */
   onDataUploaded?: (accountId: string, deviceId: string) => void;
 }
 
-/** Largest batch once decompressed: bounds memory whatever a gzip bomb claims. */
-const MAX_DECOMPRESSED = 128 * 1024 * 1024;
+/** Seconds a client waits when every decoding thread and queue slot is taken. */
+const BUSY_RETRY_AFTER_S = 5;
+
+/**
+ * Answers an error the app's error handler would hide: it turns every 5xx into "internal
+ * error", but a 503 here says to come back, and a 507 what the user can do.
+ */
+function sendError(reply: FastifyReply, statusCode: 503 | 507, code: string, message: string) {
+  const error = statusCode === 503 ? 'Service Unavailable' : 'Insufficient Storage';
+  return reply.code(statusCode).send({ statusCode, code, error, message });
+}
+
+function busy(reply: FastifyReply) {
+  reply.header('Retry-After', String(BUSY_RETRY_AFTER_S));
+  return sendError(reply, 503, 'BUSY', `the server is busy with other uploads and pulls; try again in ${BUSY_RETRY_AFTER_S} seconds`);
+}
 
 /** The sync protocol (docs/sync-protocol.md): idempotent batch upload, cursor pull, readings. */
-export async function syncRoutes(app: FastifyInstance, { database, bodyLimit, onDataUploaded }: SyncRouteOptions) {
+export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions) {
+  const { database, bodyLimit, maxRecords, onDataUploaded } = options;
   const { db } = database;
+  const pool = new BatchPool(options.pool);
+  const counts = new RecordCounts();
+  app.addHook('onClose', () => pool.close());
   app.addContentTypeParser(SYNC_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
   const authenticated = requireDevice(db);
 
@@ -49,31 +67,32 @@ export async function syncRoutes(app: FastifyInstance, { database, bodyLimit, on
         throw new ApiError(415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE', `send the batch as ${SYNC_MEDIA_TYPE}`);
       }
       const me = deviceOf(request);
-      const raw = await inflate(request.body);
-      let batch: ReturnType<typeof decodeBatch>;
+      let prepared: Awaited<ReturnType<BatchPool['prepare']>>;
       try {
-        batch = decodeBatch(raw);
+        prepared = await pool.prepare(request.body);
       } catch (error) {
-        if (error instanceof DecodeError) throw new ApiError(400, 'MALFORMED_BATCH', `batch rejected: ${error.message}`);
+        // The worker died on this batch (its resource limits): the content is to blame, not the server.
+        request.log.warn({ err: error }, 'batch worker failed');
+        throw new ApiError(400, 'MALFORMED_BATCH', 'batch rejected: it could not be decoded within the server limits');
+      }
+      if (prepared === null) return busy(reply);
+      if (!prepared.ok) throw new ApiError(prepared.status, prepared.code, prepared.message);
+      try {
+        const result = await ingestBatch(db, {
+          accountId: me.accountId,
+          deviceId: me.deviceId,
+          batchId: request.params.batchId,
+          contentHash: prepared.contentHash,
+          records: prepared.records,
+          quota: { maxRecords, counts },
+        });
+        if (result.changed) onDataUploaded?.(me.accountId, me.deviceId);
+        reply.code(result.fresh ? 201 : 200);
+        return result.response;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === QUOTA_RECORDS) return sendError(reply, 507, error.code, error.message);
         throw error;
       }
-      const serverOnly = batch.docs.findIndex((doc) => SERVER_DOC_KINDS.includes(doc.kind));
-      if (serverOnly >= 0)
-        throw new ApiError(
-          400,
-          'MALFORMED_BATCH',
-          `batch rejected: docs[${serverOnly}].kind: ${batch.docs[serverOnly]?.kind} records are written by the server only`,
-        );
-      const result = await ingestBatch(db, {
-        accountId: me.accountId,
-        deviceId: me.deviceId,
-        batchId: request.params.batchId,
-        contentHash: sha256(raw),
-        batch,
-      });
-      if (result.changed) onDataUploaded?.(me.accountId, me.deviceId);
-      reply.code(result.fresh ? 201 : 200);
-      return result.response;
     },
   );
 
@@ -95,13 +114,14 @@ export async function syncRoutes(app: FastifyInstance, { database, bodyLimit, on
       if (after === null) throw new ApiError(400, 'BAD_CURSOR', 'querystring/cursor is not a cursor this server issued');
       const limit = Math.min(PULL_PAGE_LIMIT, Number(request.query.limit ?? PULL_PAGE_LIMIT));
       const page = await pullChanges(db, me.accountId, me.deviceId, after, limit);
-      const body = await gzip(encodeBatch({ header: { cursor: page.cursor, more: page.more }, chunks: page.chunks, docs: page.docs }));
+      const body = await pool.encodePage(page);
+      if (body === null) return busy(reply);
       reply.header('Content-Type', SYNC_MEDIA_TYPE).header('Cache-Control', 'no-store');
-      return reply.send(body);
+      return reply.send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
     },
   );
 
-  app.get<{ Querystring: { from: string; to: string } }>(
+  app.get<{ Querystring: { from: string; to: string; cursor?: string } }>(
     '/api/readings',
     {
       preHandler: authenticated,
@@ -109,29 +129,31 @@ export async function syncRoutes(app: FastifyInstance, { database, bodyLimit, on
         querystring: {
           type: 'object',
           required: ['from', 'to'],
-          properties: { from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } },
+          properties: {
+            from: { type: 'string', format: 'date-time' },
+            to: { type: 'string', format: 'date-time' },
+            cursor: { type: 'string', maxLength: 400 },
+          },
         },
       },
     },
-    async (request): Promise<ReadingsResponse> => {
+    async (request, reply) => {
       const me = deviceOf(request);
       const from = Date.parse(request.query.from);
       const to = Date.parse(request.query.to);
       if (!(to > from)) throw new ApiError(400, 'VALIDATION', 'querystring/to must be after querystring/from');
       if (to - from > READINGS_MAX_RANGE_MS) throw new ApiError(400, 'VALIDATION', 'querystring: ask for at most 7 days at a time');
-      const readings = await readReadings(db, me.accountId, from, to);
-      return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), readings };
+      const after = request.query.cursor === undefined ? null : decodeReadingsCursor(request.query.cursor);
+      if (after === null && request.query.cursor !== undefined)
+        throw new ApiError(400, 'BAD_CURSOR', 'querystring/cursor is not a readings cursor this server issued');
+      const page = await readingsPage(db, me.accountId, from, to, after);
+      const items = await pool.readingsJson({ bodies: page.bodies, from, to });
+      if (items === null) return busy(reply);
+      // Written out here, not by Fastify's serialiser: the worker made the readings' JSON. The shape is ReadingsResponse.
+      const head: Omit<ReadingsResponse, 'readings' | 'next'> = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+      const next: ReadingsResponse['next'] = page.next && encodeReadingsCursor(page.next);
+      reply.type('application/json; charset=utf-8');
+      return reply.send(`${JSON.stringify(head).slice(0, -1)},"readings":[${items}],"next":${JSON.stringify(next)}}`);
     },
   );
-}
-
-async function inflate(body: Buffer): Promise<Buffer> {
-  try {
-    return await gunzip(body, { maxOutputLength: MAX_DECOMPRESSED });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new ApiError(413, 'BATCH_TOO_LARGE', `batch is larger than ${MAX_DECOMPRESSED} bytes once decompressed`);
-    }
-    throw new ApiError(400, 'MALFORMED_BATCH', `batch is not valid gzip (${(error as Error).message})`);
-  }
 }

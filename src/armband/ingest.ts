@@ -2,6 +2,7 @@ import type { SourcedSample } from '../recording/chunk-batches';
 import { parseBatteryLevel } from '../shared/armband/battery-level';
 import { parseHeartRateMeasurement } from '../shared/armband/heart-rate-measurement';
 import { parsePpiFrame, usablePpiIntervals } from '../shared/armband/polar-pmd';
+import { CHUNK_LIMITS, minuteStartOf } from '../shared/samples';
 import { type SampleClock, sampleClock } from './clock';
 import { liveHistory } from './live-history';
 import { type ArmbandIdentity, batteryLevel, type Diagnostics, diagnostics, liveReading } from './live-state';
@@ -26,6 +27,8 @@ const MAX_PENDING_PPI = 120;
 export class ArmbandIngest {
   private pendingPpi: number[] = [];
   private ppi = false;
+  /** What this source recorded in the current minute, held to CHUNK_LIMITS (sync refuses more). */
+  private minute = { start: -1, samples: 0, intervals: 0 };
 
   constructor(
     private readonly source: ArmbandIdentity,
@@ -51,6 +54,14 @@ export class ArmbandIngest {
       if (bpm < MIN_BPM || bpm > MAX_BPM) return this.reject('implausible-bpm', `${bpm} bpm is outside ${MIN_BPM}–${MAX_BPM}`);
       const intervalsMs = this.ppi ? this.pendingPpi.splice(0) : rrMs;
       const t = this.clock();
+      if (minuteStartOf(t) !== this.minute.start) this.minute = { start: minuteStartOf(t), samples: 0, intervals: 0 };
+      if (this.minute.samples >= CHUNK_LIMITS.samples || this.minute.intervals + intervalsMs.length > CHUNK_LIMITS.intervals)
+        return this.reject(
+          'too-fast',
+          `more than ${CHUNK_LIMITS.samples} readings or ${CHUNK_LIMITS.intervals} beat intervals in a minute; no heart or armband sends that much`,
+        );
+      this.minute.samples++;
+      this.minute.intervals += intervalsMs.length;
       this.sink.record({
         sourceId: this.source.id,
         demo: this.source.demo,

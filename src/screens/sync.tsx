@@ -26,6 +26,7 @@ const OUTCOMES: Record<SyncLogEntry['outcome'], string> = {
   error: 'Failed',
   'not-signed-in': 'No account yet',
   cancelled: 'Cancelled',
+  'server-full': 'Server full: uploads stopped',
 };
 
 function formatBytes(bytes: number): string {
@@ -43,6 +44,7 @@ export function SyncScreen() {
   const [overview, refresh] = useSyncOverview();
   const state = account.value;
   const background = backgroundState.value;
+  const latest = overview?.log.find((entry) => entry.trigger !== 'backgroundfetch');
   return (
     <>
       <ScreenHeader title="Sync & background">What ran while Steady was closed, and when.</ScreenHeader>
@@ -64,6 +66,16 @@ export function SyncScreen() {
                 : 'Checking…'}
           </dd>
         </dl>
+        {latest?.outcome === 'server-full' && (
+          <div class="small error" role="alert" data-testid="server-full">
+            <p>
+              The server holds as many records for your account as it allows, so uploads have stopped. Nothing is lost: everything stays on
+              this device and goes up once there is room.
+            </p>
+            <p>To make room, export your data and delete what you no longer need, or ask whoever runs your server to raise its limit.</p>
+            <p>{latest.error}</p>
+          </div>
+        )}
         <p>
           <button
             type="button"

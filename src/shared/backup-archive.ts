@@ -1,5 +1,5 @@
 import type { ArchiveCounts } from './backup';
-import { chunkId, MINUTE_MS, type RecordingGap, type SampleChunk } from './samples';
+import { CHUNK_LIMITS, chunkId, chunkWithinLimits, MINUTE_MS, type RecordingGap, type SampleChunk } from './samples';
 import { BATCH_LIMITS, DOC_KINDS, type DocKind, type DocRecord } from './sync/batch-codec';
 
 /**
@@ -201,6 +201,9 @@ function validateChunk(data: unknown, fail: Fail): SampleChunk {
   if (bpm.length !== n || contact.length !== n || intervalCounts.length !== n) throw fail('data', 'columns must have one entry per sample');
   if (offsets.some((o, i) => i > 0 && o <= (offsets[i - 1] ?? -1))) throw fail('data.offsets', 'must ascend');
   if (intervalCounts.reduce((a, b) => a + b, 0) !== intervalsMs.length) throw fail('data.intervalCounts', 'must add up to the intervals');
+  // Sync refuses more (CHUNK_LIMITS): a chunk imported past them could never go up.
+  if (!chunkWithinLimits({ offsets, intervalsMs }))
+    throw fail('data', `holds more than ${CHUNK_LIMITS.samples} samples or ${CHUNK_LIMITS.intervals} intervals in one minute`);
   return {
     id: data.id as string,
     sourceId,

@@ -55,6 +55,21 @@ export interface RecordingGap {
 
 export const MINUTE_MS = 60_000;
 
+/**
+ * The most one chunk (one source, one minute) may hold: the contract between the recorder, sync
+ * and the server, which refuses more (docs/sync-protocol.md, "Limits"). Heart-rate
+ * notifications come at 1 Hz from the straps Steady supports and at most 4 Hz from any 0x2A37
+ * sensor, so 600 samples is 2.5 times the fastest; no heart beats more than ~300 times a
+ * minute, and a sample may also carry up to 120 late PPI intervals (src/armband/ingest.ts), so
+ * 1,200 intervals is twice the worst real minute.
+ */
+export const CHUNK_LIMITS = { samples: 600, intervals: 1_200 } as const;
+
+/** True when a chunk holds no more than CHUNK_LIMITS allows. */
+export function chunkWithinLimits(chunk: Pick<SampleChunk, 'offsets' | 'intervalsMs'>): boolean {
+  return chunk.offsets.length <= CHUNK_LIMITS.samples && chunk.intervalsMs.length <= CHUNK_LIMITS.intervals;
+}
+
 export function chunkId(sourceId: string, minuteStart: number): string {
   return `${sourceId}|${minuteStart}`;
 }
@@ -82,20 +97,33 @@ export function emptyChunk(sourceId: string, demo: boolean, intervalKind: Interv
 
 /**
  * Adds samples (ascending `t`, all within the chunk's minute) to a chunk in place.
- * A sample at a time the chunk already holds is skipped: appending is idempotent.
+ * A sample at a time the chunk already holds is skipped: appending is idempotent. A sample that
+ * would take the chunk past CHUNK_LIMITS is refused (no armband sends that much in a minute);
+ * answers how many were refused, for the caller to report.
  */
-export function appendToChunk(chunk: SampleChunk, samples: readonly HeartRateSample[]): void {
+export function appendToChunk(chunk: SampleChunk, samples: readonly HeartRateSample[]): number {
+  let refused = 0;
   for (const sample of samples) {
     const offset = sample.t - chunk.minuteStart;
     if (offset < 0 || offset >= MINUTE_MS) throw new RangeError(`sample at ${sample.t} is outside chunk ${chunk.id}`);
     const last = chunk.offsets[chunk.offsets.length - 1];
     if (last !== undefined && offset <= last) continue;
-    chunk.offsets.push(offset);
-    chunk.bpm.push(sample.bpm);
-    chunk.contact.push(sample.contact === null ? -1 : sample.contact ? 1 : 0);
-    chunk.intervalCounts.push(sample.intervalsMs.length);
-    chunk.intervalsMs.push(...sample.intervalsMs);
+    if (chunk.offsets.length >= CHUNK_LIMITS.samples || chunk.intervalsMs.length + sample.intervalsMs.length > CHUNK_LIMITS.intervals) {
+      refused++;
+      continue;
+    }
+    pushSample(chunk, offset, sample);
   }
+  return refused;
+}
+
+function pushSample(chunk: SampleChunk, offset: number, sample: HeartRateSample): void {
+  chunk.offsets.push(offset);
+  chunk.bpm.push(sample.bpm);
+  chunk.contact.push(sample.contact === null ? -1 : sample.contact ? 1 : 0);
+  chunk.intervalCounts.push(sample.intervalsMs.length);
+  // A loop, not push(...intervals): spreading a long list overflows the call stack.
+  for (const interval of sample.intervalsMs) chunk.intervalsMs.push(interval);
 }
 
 /** The samples of a chunk as objects again (for charts, maths, export). */
@@ -119,7 +147,8 @@ export function chunkSamples(chunk: SampleChunk): HeartRateSample[] {
 /**
  * The union of two versions of the same chunk, by sample time; where both hold a sample at
  * the same offset, `a`'s is kept. Used when a chunk arrives that is already stored: nothing
- * either side recorded is dropped, and nothing is doubled.
+ * either side recorded is dropped, and nothing is doubled, even past CHUNK_LIMITS (callers that
+ * must stay within them check `chunkWithinLimits`).
  */
 export function mergeChunks(a: SampleChunk, b: SampleChunk): SampleChunk {
   if (a.id !== b.id) throw new RangeError(`cannot merge ${a.id} with ${b.id}`);
@@ -127,10 +156,7 @@ export function mergeChunks(a: SampleChunk, b: SampleChunk): SampleChunk {
   for (const sample of chunkSamples(b)) byOffset.set(sample.t, sample);
   for (const sample of chunkSamples(a)) byOffset.set(sample.t, sample);
   const merged: SampleChunk = { ...emptyChunk(a.sourceId, a.demo, a.intervalKind, a.minuteStart), id: a.id };
-  appendToChunk(
-    merged,
-    [...byOffset.values()].sort((x, y) => x.t - y.t),
-  );
+  for (const sample of [...byOffset.values()].sort((x, y) => x.t - y.t)) pushSample(merged, sample.t - a.minuteStart, sample);
   return merged;
 }
 

@@ -15,9 +15,10 @@ import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { openDatabase } from '../../server/db/open';
 import { ingestBatch } from '../../server/sync/ingest';
-import { sha256 } from '../../server/sync/record-codec';
+import { prepareBatch } from '../../server/sync/prepare-batch';
+import { RecordCounts } from '../../server/sync/record-counts';
 import { appendToChunk, emptyChunk, type HeartRateSample, minuteStartOf, type SampleChunk } from '../../src/shared/samples';
-import { decodeBatch, encodeBatch } from '../../src/shared/sync/batch-codec';
+import { encodeBatch } from '../../src/shared/sync/batch-codec';
 import { SYNC_MEDIA_TYPE } from '../../src/shared/sync/protocol';
 import type { SyncLogEntry } from '../../src/shared/sync/sync-store';
 import { putRecording, readOutbox, waitForLog } from '../helpers/app-db';
@@ -28,7 +29,6 @@ import { serverReadings } from '../helpers/sync-assertions';
 import { createAccount, syntheticSamples, toChunks } from '../helpers/sync-client';
 
 const gzip = promisify(zlib.gzip);
-const gunzip = promisify(zlib.gunzip);
 const DAYS = 7;
 const BATCH = 2_000; // the engine's default records per batch
 
@@ -232,16 +232,18 @@ async function main(): Promise<void> {
       for (let i = 0; i < chunks.length; i += BATCH) {
         const body = await gzip(encodeBatch({ header: {}, chunks: chunks.slice(i, i + BATCH), docs: [] }));
         let s = performance.now();
-        const raw = await gunzip(body);
-        const batch = decodeBatch(raw);
+        // What the server's worker threads do (server/sync/batch-pool.ts), here on this thread.
+        const prepared = prepareBatch(body);
+        if (!prepared.ok) throw new Error(prepared.message);
         decodeMs += performance.now() - s;
         s = performance.now();
         await ingestBatch(database.db, {
           accountId: account.accountId,
           deviceId: account.deviceId,
           batchId: randomUUID(),
-          contentHash: sha256(raw),
-          batch,
+          contentHash: prepared.contentHash,
+          records: prepared.records,
+          quota: { maxRecords: Number.MAX_SAFE_INTEGER, counts: new RecordCounts() },
         });
         insertMs += performance.now() - s;
       }

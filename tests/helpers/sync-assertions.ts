@@ -2,15 +2,20 @@ import { expect } from 'vitest';
 import type { HeartRateSample } from '../../src/shared/samples';
 import type { Reading, ReadingsResponse } from '../../src/shared/sync/protocol';
 
-/** Every reading the server holds for the account between two instants (split in 7-day requests). */
+/** Every reading the server holds for the account between two instants (7-day requests, each followed page by page). */
 export async function serverReadings(baseUrl: string, token: string, from: number, to: number): Promise<Reading[]> {
   const week = 7 * 24 * 3600 * 1000;
   const readings: Reading[] = [];
   for (let start = from; start < to; start += week) {
-    const query = new URLSearchParams({ from: new Date(start).toISOString(), to: new Date(Math.min(to, start + week)).toISOString() });
-    const response = await fetch(`${baseUrl}/api/readings?${query}`, { headers: { authorization: `Bearer ${token}` } });
-    if (response.status !== 200) throw new Error(`readings failed: ${response.status} ${await response.text()}`);
-    readings.push(...((await response.json()) as ReadingsResponse).readings);
+    const range = { from: new Date(start).toISOString(), to: new Date(Math.min(to, start + week)).toISOString() };
+    for (let cursor: string | null | undefined; cursor !== null; ) {
+      const query = new URLSearchParams(cursor ? { ...range, cursor } : range);
+      const response = await fetch(`${baseUrl}/api/readings?${query}`, { headers: { authorization: `Bearer ${token}` } });
+      if (response.status !== 200) throw new Error(`readings failed: ${response.status} ${await response.text()}`);
+      const page = (await response.json()) as ReadingsResponse;
+      for (const reading of page.readings) readings.push(reading);
+      cursor = page.next;
+    }
   }
   return readings;
 }

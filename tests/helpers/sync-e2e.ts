@@ -29,8 +29,9 @@ export interface SyncStack {
   close(): Promise<void>;
 }
 
-export async function startSyncStack(): Promise<SyncStack> {
-  let server = await startTestServer({ staticDir: builtAppDir() });
+/** `env`: the server's configuration beyond the defaults (e.g. a small SYNC_MAX_RECORDS). */
+export async function startSyncStack(env: Record<string, string> = {}): Promise<SyncStack> {
+  let server = await startTestServer({ staticDir: builtAppDir(), env });
   const proxy = await FaultProxy.start({ target: () => server.url });
   const browser = await launchBrowser();
   const origin = proxy.origin;

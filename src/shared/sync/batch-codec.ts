@@ -1,10 +1,11 @@
 import type { IntervalKind, SampleChunk } from '../samples';
-import { chunkId, MINUTE_MS } from '../samples';
+import { CHUNK_LIMITS, chunkId, MINUTE_MS } from '../samples';
 import { ByteReader, ByteWriter, DecodeError } from './varint';
 
 /**
  * The sync wire format, used both ways (upload batches and pull pages). Documented in
- * docs/sync-protocol.md. Heart-rate chunks travel as delta-encoded varint columns, grouped
+ * docs/sync-protocol.md. Heart-rate chunks travel as varint columns (offsets, bpm and
+ * intervals delta-encoded within their chunk; contact and interval counts plain), grouped
  * column by column across all chunks so that gzip finds the repetition; everything else
  * (check-ins, measurements, …) travels as JSON documents in the header.
  *
@@ -32,15 +33,28 @@ export interface SyncBatch<H extends Record<string, unknown> = Record<string, un
 }
 
 const MAGIC = [0x53, 0x54, 0x42, 0x01]; // "STB" v1
+/**
+ * What one batch may hold, in both directions (docs/sync-protocol.md, "Limits"). The client
+ * splits its uploads to fit (engine.ts) and the server its pull pages (server/sync/pull.ts).
+ * 150,000 samples is ~2,500 minutes of a 1 Hz strap: a batch decodes into at most ~900,000
+ * numbers however its bytes are crafted.
+ */
 export const BATCH_LIMITS = {
-  chunks: 20_000,
-  samplesPerChunk: MINUTE_MS,
-  intervalsPerChunk: 4 * MINUTE_MS,
+  chunks: 5_000,
+  samples: 150_000,
+  intervals: 300_000,
+  samplesPerChunk: CHUNK_LIMITS.samples,
+  intervalsPerChunk: CHUNK_LIMITS.intervals,
   docs: 5_000,
   docBytes: 16 * 1024,
   idLength: 128,
   headerBytes: 8 * 1024 * 1024,
+  /** Nesting of the header JSON, documents' bodies included: deeper would overflow recursive code (JSON.stringify). */
+  jsonDepth: 32,
 } as const;
+
+/** The bytes a chunk's fixed fields take at the least (five one-byte varints). */
+const MIN_CHUNK_HEAD_BYTES = 5;
 
 const KIND_CODES: Record<IntervalKind, number> = { rr: 0, ppi: 1 };
 const KINDS_BY_CODE: IntervalKind[] = ['rr', 'ppi'];
@@ -65,7 +79,9 @@ export function encodeBatch(batch: SyncBatch): Uint8Array<ArrayBuffer> {
     out.uint(chunk.offsets.length);
     out.uint(chunk.intervalsMs.length);
   }
-  // Columns: each is delta-encoded within its chunk, so the common case is one byte a value.
+  // Columns. Offsets, bpm and intervals are delta-encoded within their chunk (zigzag, as a
+  // delta may be negative), so the common case is one byte a value; contact (zigzag, as it
+  // holds -1) and interval counts (unsigned) are plain values, already one byte each.
   for (const chunk of batch.chunks) writeDeltas(out, chunk.offsets);
   for (const chunk of batch.chunks) writeDeltas(out, chunk.bpm);
   for (const chunk of batch.chunks) for (const c of chunk.contact) out.int(c);
@@ -83,30 +99,28 @@ function writeDeltas(out: ByteWriter, values: readonly number[]): void {
 }
 
 function readDeltas(input: ByteReader, count: number, field: string): number[] {
-  const values = new Array<number>(count);
+  const values: number[] = [];
   let previous = 0;
   for (let i = 0; i < count; i++) {
     previous += input.int(field);
-    values[i] = previous;
+    values.push(previous);
   }
   return values;
 }
 
-/** Decodes and validates a batch. Throws DecodeError naming the first bad field. */
+/**
+ * Decodes and validates a batch. Throws DecodeError naming the first bad field, and nothing
+ * else, whatever the bytes. Every count is checked against the limits and against the bytes
+ * left (each value takes at least one) before anything is allocated for it, so the memory a
+ * decode takes is bounded by a small multiple of the input's length.
+ */
 export function decodeBatch(bytes: Uint8Array): SyncBatch {
   const input = new ByteReader(bytes);
   const magic = input.raw(4, 'magic');
   if (MAGIC.some((b, i) => magic[i] !== b)) throw new DecodeError('magic', 'not a Steady sync batch (expected "STB" version 1)');
   const headerLength = input.uint('header.length');
   if (headerLength > BATCH_LIMITS.headerBytes) throw new DecodeError('header', `larger than ${BATCH_LIMITS.headerBytes} bytes`);
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(input.raw(headerLength, 'header')));
-  } catch (error) {
-    if (error instanceof DecodeError) throw error;
-    throw new DecodeError('header', `not valid UTF-8 JSON (${String(error)})`);
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new DecodeError('header', 'must be a JSON object');
+  const header = parseHeader(input.raw(headerLength, 'header'));
   const { sources, chunkCount, docs, ...rest } = header;
   if (!Array.isArray(sources) || !sources.every((s) => typeof s === 'string' && s.length > 0 && s.length <= BATCH_LIMITS.idLength)) {
     throw new DecodeError('header.sources', 'must be a list of non-empty source ids');
@@ -114,73 +128,131 @@ export function decodeBatch(bytes: Uint8Array): SyncBatch {
   if (!Number.isSafeInteger(chunkCount) || (chunkCount as number) < 0 || (chunkCount as number) > BATCH_LIMITS.chunks) {
     throw new DecodeError('header.chunkCount', `must be a whole number from 0 to ${BATCH_LIMITS.chunks}`);
   }
+  if ((chunkCount as number) * MIN_CHUNK_HEAD_BYTES > input.remaining)
+    throw new DecodeError('header.chunkCount', `${chunkCount} chunks cannot fit in the ${input.remaining} bytes that follow`);
+  const validDocs = validateDocs(docs);
   const chunks = decodeChunks(input, sources as string[], chunkCount as number);
   if (input.remaining !== 0) throw new DecodeError('body', `${input.remaining} unexpected bytes after the last column`);
-  return { header: rest, chunks, docs: validateDocs(docs) };
+  return { header: rest, chunks, docs: validDocs };
+}
+
+function parseHeader(bytes: Uint8Array): Record<string, unknown> {
+  checkJsonDepth(bytes, BATCH_LIMITS.jsonDepth);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (error) {
+    throw new DecodeError('header', `not valid UTF-8 JSON (${String(error)})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new DecodeError('header', 'must be a JSON object');
+  return header as Record<string, unknown>;
+}
+
+/**
+ * Refuses JSON nested deeper than `limit`, from its bytes, before it is parsed: code that walks
+ * a document recursively (JSON.stringify, a database driver) would overflow the stack on it.
+ * Brackets inside strings do not count; UTF-8 never puts these ASCII bytes inside another character.
+ */
+function checkJsonDepth(bytes: Uint8Array, limit: number): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (inString) {
+      if (byte === 0x5c)
+        i++; // backslash: the next byte is escaped
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x7b || byte === 0x5b) {
+      if (++depth > limit) throw new DecodeError('header', `JSON nested deeper than ${limit} levels`);
+    } else if (byte === 0x7d || byte === 0x5d) depth--;
+  }
+}
+
+interface ChunkHead extends Omit<SampleChunk, 'offsets' | 'bpm' | 'contact' | 'intervalCounts' | 'intervalsMs'> {
+  samples: number;
+  intervals: number;
 }
 
 function decodeChunks(input: ByteReader, sources: string[], count: number): SampleChunk[] {
-  const chunks: SampleChunk[] = [];
+  const heads: ChunkHead[] = [];
   let minuteStart = 0;
+  let totalSamples = 0;
+  let totalIntervals = 0;
   for (let i = 0; i < count; i++) {
     const field = `chunks[${i}]`;
     const sourceId = sources[input.uint(`${field}.source`)];
     if (sourceId === undefined) throw new DecodeError(`${field}.source`, 'unknown source index');
     minuteStart += input.int(`${field}.minuteStart`) * MINUTE_MS;
+    if (!Number.isSafeInteger(minuteStart) || minuteStart < 0) throw new DecodeError(`${field}.minuteStart`, 'out of range');
     const flags = input.uint(`${field}.flags`);
     const intervalKind = KINDS_BY_CODE[flags >> 1];
     if (flags > 3 || intervalKind === undefined) throw new DecodeError(`${field}.flags`, `unknown flags ${flags}`);
     const samples = input.uint(`${field}.samples`);
     const intervals = input.uint(`${field}.intervals`);
-    if (samples > BATCH_LIMITS.samplesPerChunk) throw new DecodeError(`${field}.samples`, 'more samples than milliseconds in a minute');
-    if (intervals > BATCH_LIMITS.intervalsPerChunk) throw new DecodeError(`${field}.intervals`, 'too many intervals');
-    if (!Number.isSafeInteger(minuteStart) || minuteStart < 0) throw new DecodeError(`${field}.minuteStart`, 'out of range');
-    chunks.push({
-      id: chunkId(sourceId, minuteStart),
-      sourceId,
-      demo: (flags & 1) === 1,
-      minuteStart,
-      intervalKind,
-      offsets: new Array(samples),
-      bpm: [],
-      contact: [],
-      intervalCounts: [],
-      intervalsMs: new Array(intervals),
-    });
+    if (samples > BATCH_LIMITS.samplesPerChunk)
+      throw new DecodeError(`${field}.samples`, `${samples} samples in a minute; at most ${BATCH_LIMITS.samplesPerChunk}`);
+    if (intervals > BATCH_LIMITS.intervalsPerChunk)
+      throw new DecodeError(`${field}.intervals`, `${intervals} intervals in a minute; at most ${BATCH_LIMITS.intervalsPerChunk}`);
+    totalSamples += samples;
+    totalIntervals += intervals;
+    if (totalSamples > BATCH_LIMITS.samples)
+      throw new DecodeError(`${field}.samples`, `more than ${BATCH_LIMITS.samples} samples in one batch`);
+    if (totalIntervals > BATCH_LIMITS.intervals)
+      throw new DecodeError(`${field}.intervals`, `more than ${BATCH_LIMITS.intervals} intervals in one batch`);
+    heads.push({ id: chunkId(sourceId, minuteStart), sourceId, demo: (flags & 1) === 1, minuteStart, intervalKind, samples, intervals });
   }
-  for (const [i, c] of chunks.entries()) {
-    c.offsets = readDeltas(input, c.offsets.length, `chunks[${i}].offsets`);
-    c.offsets.forEach((offset, j) => {
-      const previous = j === 0 ? -1 : (c.offsets[j - 1] ?? -1);
-      if (offset <= previous || offset >= MINUTE_MS) throw new DecodeError(`chunks[${i}].offsets[${j}]`, 'must ascend within the minute');
-    });
-  }
-  for (const [i, c] of chunks.entries()) {
-    c.bpm = readDeltas(input, c.offsets.length, `chunks[${i}].bpm`);
-    const bad = c.bpm.findIndex((b) => b < 1 || b > 400);
-    if (bad >= 0) throw new DecodeError(`chunks[${i}].bpm[${bad}]`, `heart rate ${c.bpm[bad]} is outside 1–400`);
-  }
-  for (const [i, c] of chunks.entries()) {
-    c.contact = Array.from({ length: c.offsets.length }, () => input.int(`chunks[${i}].contact`));
-    if (c.contact.some((v) => v < -1 || v > 1)) throw new DecodeError(`chunks[${i}].contact`, 'must be -1, 0 or 1');
-  }
-  for (const [i, c] of chunks.entries()) {
-    c.intervalCounts = Array.from({ length: c.offsets.length }, () => input.uint(`chunks[${i}].intervalCounts`));
-    const total = c.intervalCounts.reduce((a, b) => a + b, 0);
-    if (total !== c.intervalsMs.length)
-      throw new DecodeError(`chunks[${i}].intervalCounts`, `add up to ${total}, header says ${c.intervalsMs.length}`);
-  }
-  for (const [i, c] of chunks.entries()) {
-    c.intervalsMs = readDeltas(input, c.intervalsMs.length, `chunks[${i}].intervalsMs`);
-    const bad = c.intervalsMs.findIndex((v) => v < 1 || v > 65_535);
-    if (bad >= 0) throw new DecodeError(`chunks[${i}].intervalsMs[${bad}]`, `interval ${c.intervalsMs[bad]} ms is out of range`);
-  }
+  // Four columns of one value a sample, one of one value an interval; each value is at least a byte.
+  const values = totalSamples * 4 + totalIntervals;
+  if (values > input.remaining)
+    throw new DecodeError('body', `the chunks declare ${values} values but only ${input.remaining} bytes follow`);
+
+  const offsets = heads.map((h, i) => readDeltas(input, h.samples, `chunks[${i}].offsets`));
+  offsets.forEach((column, i) => {
+    const bad = column.findIndex((offset, j) => offset <= (j === 0 ? -1 : (column[j - 1] ?? -1)) || offset >= MINUTE_MS);
+    if (bad >= 0) throw new DecodeError(`chunks[${i}].offsets[${bad}]`, 'must ascend within the minute');
+  });
+  const bpm = heads.map((h, i) => readDeltas(input, h.samples, `chunks[${i}].bpm`));
+  bpm.forEach((column, i) => {
+    const bad = column.findIndex((b) => b < 1 || b > 400);
+    if (bad >= 0) throw new DecodeError(`chunks[${i}].bpm[${bad}]`, `heart rate ${column[bad]} is outside 1–400`);
+  });
+  const contact = heads.map((h, i) => readPlain(h.samples, `chunks[${i}].contact`, (field) => input.int(field)));
+  contact.forEach((column, i) => {
+    if (column.some((v) => v < -1 || v > 1)) throw new DecodeError(`chunks[${i}].contact`, 'must be -1, 0 or 1');
+  });
+  const intervalCounts = heads.map((h, i) => readPlain(h.samples, `chunks[${i}].intervalCounts`, (field) => input.uint(field)));
+  intervalCounts.forEach((column, i) => {
+    const declared = heads[i]?.intervals ?? 0;
+    let total = 0;
+    for (const n of column) total += n; // at most 600 values below 2^53: no overflow past the check
+    if (total !== declared) throw new DecodeError(`chunks[${i}].intervalCounts`, `add up to ${total}, header says ${declared}`);
+  });
+  const intervalsMs = heads.map((h, i) => readDeltas(input, h.intervals, `chunks[${i}].intervalsMs`));
+  intervalsMs.forEach((column, i) => {
+    const bad = column.findIndex((v) => v < 1 || v > 65_535);
+    if (bad >= 0) throw new DecodeError(`chunks[${i}].intervalsMs[${bad}]`, `interval ${column[bad]} ms is out of range`);
+  });
+
   const ids = new Set<string>();
-  for (const [i, c] of chunks.entries()) {
-    if (ids.has(c.id)) throw new DecodeError(`chunks[${i}]`, `duplicate chunk ${c.id}`);
-    ids.add(c.id);
-  }
-  return chunks;
+  return heads.map(({ samples: _s, intervals: _n, ...head }, i) => {
+    if (ids.has(head.id)) throw new DecodeError(`chunks[${i}]`, `duplicate chunk ${head.id}`);
+    ids.add(head.id);
+    return {
+      ...head,
+      offsets: offsets[i] ?? [],
+      bpm: bpm[i] ?? [],
+      contact: contact[i] ?? [],
+      intervalCounts: intervalCounts[i] ?? [],
+      intervalsMs: intervalsMs[i] ?? [],
+    };
+  });
+}
+
+function readPlain(count: number, field: string, read: (field: string) => number): number[] {
+  const values: number[] = [];
+  for (let i = 0; i < count; i++) values.push(read(field));
+  return values;
 }
 
 function validateDocs(docs: unknown): DocRecord[] {

@@ -1,6 +1,6 @@
 import { ApiRequestError, type FetchLike, NetworkError, request } from '../http-client';
-import { decodeBatch, encodeBatch } from './batch-codec';
-import { type PullHeader, SYNC_MEDIA_TYPE, type UploadBatchResponse } from './protocol';
+import { BATCH_LIMITS, decodeBatch, encodeBatch, type SyncBatch } from './batch-codec';
+import { type PullHeader, QUOTA_RECORDS, SYNC_MEDIA_TYPE, type UploadBatchResponse } from './protocol';
 import type { InflightBatch, SyncLogEntry, SyncStore, SyncTrigger } from './sync-store';
 
 export interface SyncRunOptions {
@@ -121,6 +121,9 @@ async function pushOutbox(options: SyncRunOptions, entry: SyncLogEntry, now: () 
       entry.upRecords += sending.records;
       entry.upBytes += sending.body.byteLength;
     } catch (error) {
+      // The account is full on the server: retrying cannot help, and parking would hide the
+      // data from the next run. Stop; the batch stays in flight and the outbox as it is.
+      if (error instanceof ApiRequestError && error.code === QUOTA_RECORDS) throw new RunStopped('server-full', error.message);
       if (!(error instanceof ApiRequestError) || error.retryable || error.status === 401 || error.status === 403) throw error;
       // The server will refuse this batch again whatever we do: keep it for the user, go on.
       await store.park(sending, {
@@ -139,8 +142,9 @@ async function pushOutbox(options: SyncRunOptions, entry: SyncLogEntry, now: () 
 
 /** Takes the next ready records (after the key `after`, when given) and encodes them; null when none. */
 async function buildBatch(options: SyncRunOptions, now: () => number, after: string | null): Promise<InflightBatch | null> {
-  const taken = await options.store.takeBatch(options.maxRecordsPerBatch ?? 2_000, now(), after);
-  if (!taken) return null;
+  const whole = await options.store.takeBatch(options.maxRecordsPerBatch ?? 2_000, now(), after);
+  if (!whole) return null;
+  const taken = withinLimits(whole);
   return {
     batchId: options.newBatchId(),
     body: await options.compress(encodeBatch(taken.batch)),
@@ -148,6 +152,47 @@ async function buildBatch(options: SyncRunOptions, now: () => number, after: str
     records: taken.batch.chunks.length + taken.batch.docs.length,
     createdAt: now(),
   };
+}
+
+/** Bytes of documents a batch carries at most: half the header the server reads. */
+const DOC_BYTES_PER_BATCH = BATCH_LIMITS.headerBytes / 2;
+
+/**
+ * The longest run of the taken records, in key order, that the server's BATCH_LIMITS accept
+ * (always at least one record); the rest stay in the outbox for the next batch, which starts
+ * after this one's last key. A chunk is at most CHUNK_LIMITS, so one alone always fits.
+ */
+export function withinLimits(taken: { batch: SyncBatch; entries: InflightBatch['entries'] }): typeof taken {
+  const chunks = new Map(taken.batch.chunks.map((c) => [`chunk|${c.id}`, c]));
+  const docs = new Map(taken.batch.docs.map((d) => [`${d.kind}|${d.id}`, d]));
+  const batch: SyncBatch = { header: taken.batch.header, chunks: [], docs: [] };
+  const entries: InflightBatch['entries'] = [];
+  let samples = 0;
+  let intervals = 0;
+  let docBytes = 0;
+  for (const entry of taken.entries) {
+    const chunk = chunks.get(entry.key);
+    const doc = docs.get(entry.key);
+    const size = doc ? JSON.stringify(doc.body).length : 0;
+    const full =
+      batch.chunks.length + (chunk ? 1 : 0) > BATCH_LIMITS.chunks ||
+      batch.docs.length + (doc ? 1 : 0) > BATCH_LIMITS.docs ||
+      samples + (chunk?.offsets.length ?? 0) > BATCH_LIMITS.samples ||
+      intervals + (chunk?.intervalsMs.length ?? 0) > BATCH_LIMITS.intervals ||
+      docBytes + size > DOC_BYTES_PER_BATCH;
+    if (full && entries.length > 0) break;
+    entries.push(entry);
+    if (chunk) {
+      batch.chunks.push(chunk);
+      samples += chunk.offsets.length;
+      intervals += chunk.intervalsMs.length;
+    }
+    if (doc) {
+      batch.docs.push(doc);
+      docBytes += size;
+    }
+  }
+  return { batch, entries };
 }
 
 /** The greatest outbox key a batch carries (keys compare by code unit, as in IndexedDB). */

@@ -3,7 +3,7 @@
  *
  *   PUT /api/sync/batches/:batchId   body: gzip(encodeBatch(...))   → UploadBatchResponse
  *   GET /api/sync/changes?cursor=…&limit=…                          → gzip(encodeBatch(pull page))
- *   GET /api/readings?from=ISO&to=ISO                               → ReadingsResponse
+ *   GET /api/readings?from=ISO&to=ISO[&cursor=…]                    → ReadingsResponse (one page)
  */
 
 /** Media type of batch bodies in both directions: a gzip-compressed `STB` batch. */
@@ -27,6 +27,12 @@ export interface UploadBatchResponse {
   replaced: number;
 }
 
+/**
+ * Error code of `507` answers to an upload: the account stores as many records as the server
+ * allows (SYNC_MAX_RECORDS). Retrying cannot help; the app stops and tells the user.
+ */
+export const QUOTA_RECORDS = 'QUOTA_RECORDS';
+
 /** Header of a pull page (`GET /api/sync/changes`). */
 export interface PullHeader extends Record<string, unknown> {
   /** Opaque; pass it back to get what changed after this page. */
@@ -37,6 +43,12 @@ export interface PullHeader extends Record<string, unknown> {
 
 /** Largest page a pull returns, in records. */
 export const PULL_PAGE_LIMIT = 2_000;
+
+/**
+ * Largest page a pull returns, in stored bytes (a page also stays within BATCH_LIMITS): what
+ * the server holds in memory for one pull whatever the account holds.
+ */
+export const PULL_PAGE_BYTES = 4 * 1024 * 1024;
 
 /** One heart-rate sample as `GET /api/readings` returns it. */
 export interface Reading {
@@ -49,11 +61,17 @@ export interface Reading {
   demo: boolean;
 }
 
+/** One page of readings; ask again with `cursor=next` until `next` is null. */
 export interface ReadingsResponse {
   from: string;
   to: string;
   readings: Reading[];
+  /** Opaque; where the next page starts, or null after the last. */
+  next: string | null;
 }
+
+/** Samples a readings page holds, about (whole minutes: up to one chunk more). ~1.5 MB of JSON. */
+export const READINGS_PAGE_SAMPLES = 10_000;
 
 /** Longest range one readings request may ask for. */
 export const READINGS_MAX_RANGE_MS = 7 * 24 * 3600 * 1000;

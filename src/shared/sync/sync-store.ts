@@ -44,7 +44,17 @@ export type SyncMetaRecord =
   /** Ids of the latest pushes handled, so a redelivered push does nothing twice. */
   | { key: 'pushIds'; ids: string[] };
 
-export type SyncOutcome = 'ok' | 'nothing-to-do' | 'offline' | 'retry-later' | 'needs-attention' | 'error' | 'not-signed-in' | 'cancelled';
+/** `server-full`: the account holds as many records as the server allows (507 QUOTA_RECORDS); nothing is retried until the user acts. */
+export type SyncOutcome =
+  | 'ok'
+  | 'nothing-to-do'
+  | 'offline'
+  | 'retry-later'
+  | 'needs-attention'
+  | 'error'
+  | 'not-signed-in'
+  | 'cancelled'
+  | 'server-full';
 
 /** One run, as the background log keeps it. */
 export interface SyncLogEntry {
