@@ -159,4 +159,17 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0007_record_counts': {
+    async up(db: Kysely<unknown>) {
+      // How many sync records each account stores, for the record quota: kept in the account row,
+      // which every upload locks first, so every instance reads and updates the same number.
+      await db.schema
+        .alterTable('accounts')
+        .addColumn('record_count', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await sql`update accounts set record_count = (select count(*) from sync_records where sync_records.account_id = accounts.id)`.execute(
+        db,
+      );
+    },
+  },
 };

@@ -11,6 +11,8 @@ export interface AccountsTable {
   created_at: string;
   /** Highest sync sequence number handed out in this account (server order). */
   last_seq: Generated<number>;
+  /** Sync records stored, for the record quota (uploads keep it; server-written messages are not counted). */
+  record_count: Generated<number>;
 }
 
 export interface DevicesTable {

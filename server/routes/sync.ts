@@ -14,7 +14,6 @@ import { BatchPool, type BatchPoolOptions } from '../sync/batch-pool';
 import { ingestBatch } from '../sync/ingest';
 import { pullChanges, readingsPage } from '../sync/pull';
 import { decodeCursor, decodeReadingsCursor, encodeReadingsCursor } from '../sync/record-codec';
-import { RecordCounts } from '../sync/record-counts';
 
 export interface SyncRouteOptions {
   database: OpenDatabase;
@@ -50,7 +49,6 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
   const { database, bodyLimit, maxRecords, onDataUploaded } = options;
   const { db } = database;
   const pool = new BatchPool(options.pool);
-  const counts = new RecordCounts();
   app.addHook('onClose', () => pool.close());
   app.addContentTypeParser(SYNC_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
   const authenticated = requireDevice(db);
@@ -84,7 +82,7 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
           batchId: request.params.batchId,
           contentHash: prepared.contentHash,
           records: prepared.records,
-          quota: { maxRecords, counts },
+          quota: { maxRecords },
         });
         if (result.changed) onDataUploaded?.(me.accountId, me.deviceId);
         reply.code(result.fresh ? 201 : 200);

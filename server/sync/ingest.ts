@@ -6,7 +6,6 @@ import type { Database } from '../db/schema';
 import { ApiError } from '../errors';
 import type { PreparedRecord } from './prepare-batch';
 import { bodyToChunk, chunkToBody, sha256 } from './record-codec';
-import type { RecordCounts } from './record-counts';
 
 export interface IngestRequest {
   accountId: string;
@@ -16,7 +15,7 @@ export interface IngestRequest {
   contentHash: string;
   records: PreparedRecord[];
   /** Records an account may store; past it the batch is refused whole (507 QUOTA_RECORDS). */
-  quota: { maxRecords: number; counts: RecordCounts };
+  quota: { maxRecords: number };
 }
 
 export interface IngestResult {
@@ -39,128 +38,124 @@ const MERGES_PER_TURN = 100;
  */
 export async function ingestBatch(db: Kysely<Database>, request: IngestRequest): Promise<IngestResult> {
   const incoming = request.records;
-  const { counts, maxRecords } = request.quota;
-  return db
-    .transaction()
-    .execute(async (trx) => {
-      // Taking the account row first serialises uploads per account (a row lock on Postgres,
-      // the write lock on SQLite) before anything is read.
-      const account = await trx
-        .updateTable('accounts')
-        .set((eb) => ({ last_seq: eb.ref('last_seq') }))
-        .where('id', '=', request.accountId)
-        .returning('last_seq')
-        .executeTakeFirstOrThrow();
-      const previous = await trx
-        .selectFrom('sync_batches')
-        .select(['body_hash', 'response'])
-        .where('account_id', '=', request.accountId)
-        .where('batch_id', '=', request.batchId)
-        .executeTakeFirst();
-      if (previous) {
-        if (previous.body_hash !== request.contentHash) {
-          throw new ApiError(409, 'BATCH_ID_REUSED', `batch ${request.batchId} was already accepted with different content`);
-        }
-        return { response: JSON.parse(previous.response) as UploadBatchResponse, fresh: false, changed: false };
+  const { maxRecords } = request.quota;
+  return db.transaction().execute(async (trx) => {
+    // Taking the account row first serialises uploads per account (a row lock on Postgres,
+    // the write lock on SQLite) before anything is read.
+    const account = await trx
+      .updateTable('accounts')
+      .set((eb) => ({ last_seq: eb.ref('last_seq') }))
+      .where('id', '=', request.accountId)
+      .returning(['last_seq', 'record_count'])
+      .executeTakeFirstOrThrow();
+    const previous = await trx
+      .selectFrom('sync_batches')
+      .select(['body_hash', 'response'])
+      .where('account_id', '=', request.accountId)
+      .where('batch_id', '=', request.batchId)
+      .executeTakeFirst();
+    if (previous) {
+      if (previous.body_hash !== request.contentHash) {
+        throw new ApiError(409, 'BATCH_ID_REUSED', `batch ${request.batchId} was already accepted with different content`);
       }
+      return { response: JSON.parse(previous.response) as UploadBatchResponse, fresh: false, changed: false };
+    }
 
-      let seq = Number(account.last_seq);
-      const existing = await loadExisting(trx, request.accountId, incoming);
-      const response: UploadBatchResponse = {
-        batchId: request.batchId,
-        records: incoming.length,
-        created: 0,
-        unchanged: 0,
-        merged: 0,
-        replaced: 0,
-      };
-      const inserts: PreparedRecord[] = [];
-      const now = new Date().toISOString();
-      let merges = 0;
-      for (const record of incoming) {
-        const stored = existing.get(`${record.kind}|${record.recordId}`);
-        if (!stored) {
-          inserts.push(record);
-          response.created++;
-          continue;
-        }
-        if (stored.body_hash === record.hash) {
-          response.unchanged++;
-          continue;
-        }
-        let body = record.body;
-        let hash = record.hash;
-        if (record.kind === 'chunk') {
-          if (++merges % MERGES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
-          const current = storedChunk(stored.body, record.field);
-          const merged = mergeChunks(current, bodyToChunk(record.body));
-          if (!chunkWithinLimits(merged))
-            throw new ApiError(
-              400,
-              'MALFORMED_BATCH',
-              `batch rejected: ${record.field}: with the samples stored already this minute would hold ${merged.offsets.length} samples and ${merged.intervalsMs.length} intervals; at most ${CHUNK_LIMITS.samples} and ${CHUNK_LIMITS.intervals}`,
-            );
-          if (sameChunk(merged, current)) {
-            response.unchanged++; // everything sent is stored already
-            continue;
-          }
-          body = chunkToBody(merged);
-          hash = sha256(body);
-          response.merged++;
-        } else {
-          response.replaced++; // documents: last edit in server order wins
-        }
-        await trx
-          .updateTable('sync_records')
-          .set({ body, body_hash: hash, seq: ++seq, device_id: request.deviceId, updated_at: now })
-          .where('account_id', '=', request.accountId)
-          .where('kind', '=', record.kind)
-          .where('record_id', '=', record.recordId)
-          .execute();
+    let seq = Number(account.last_seq);
+    const existing = await loadExisting(trx, request.accountId, incoming);
+    const response: UploadBatchResponse = {
+      batchId: request.batchId,
+      records: incoming.length,
+      created: 0,
+      unchanged: 0,
+      merged: 0,
+      replaced: 0,
+    };
+    const inserts: PreparedRecord[] = [];
+    const now = new Date().toISOString();
+    let merges = 0;
+    for (const record of incoming) {
+      const stored = existing.get(`${record.kind}|${record.recordId}`);
+      if (!stored) {
+        inserts.push(record);
+        response.created++;
+        continue;
       }
-      if (inserts.length > 0) {
-        const stored = await counts.current(trx, request.accountId);
-        if (stored + inserts.length > maxRecords)
+      if (stored.body_hash === record.hash) {
+        response.unchanged++;
+        continue;
+      }
+      let body = record.body;
+      let hash = record.hash;
+      if (record.kind === 'chunk') {
+        if (++merges % MERGES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+        const current = storedChunk(stored.body, record.field);
+        const merged = mergeChunks(current, bodyToChunk(record.body));
+        if (!chunkWithinLimits(merged))
           throw new ApiError(
-            507,
-            QUOTA_RECORDS,
-            `this account stores ${stored} records and this batch adds ${inserts.length}; the server keeps at most ${maxRecords} per account. Nothing was lost: the data stays on your devices. Export and delete old data, or ask the server's operator to raise SYNC_MAX_RECORDS.`,
+            400,
+            'MALFORMED_BATCH',
+            `batch rejected: ${record.field}: with the samples stored already this minute would hold ${merged.offsets.length} samples and ${merged.intervalsMs.length} intervals; at most ${CHUNK_LIMITS.samples} and ${CHUNK_LIMITS.intervals}`,
           );
-        // Counted before the commit; a transaction that fails after this forgets the count (below).
-        counts.add(request.accountId, inserts.length);
+        if (sameChunk(merged, current)) {
+          response.unchanged++; // everything sent is stored already
+          continue;
+        }
+        body = chunkToBody(merged);
+        hash = sha256(body);
+        response.merged++;
+      } else {
+        response.replaced++; // documents: last edit in server order wins
       }
-      for (let i = 0; i < inserts.length; i += INSERT_SLICE) {
-        const rows = inserts.slice(i, i + INSERT_SLICE).map((r) => ({
-          account_id: request.accountId,
-          kind: r.kind,
-          record_id: r.recordId,
-          seq: ++seq,
-          device_id: request.deviceId,
-          t: r.t,
-          body: r.body,
-          body_hash: r.hash,
-          updated_at: now,
-        }));
-        await trx.insertInto('sync_records').values(rows).execute();
-      }
-      await trx.updateTable('accounts').set({ last_seq: seq }).where('id', '=', request.accountId).execute();
       await trx
-        .insertInto('sync_batches')
-        .values({
-          account_id: request.accountId,
-          batch_id: request.batchId,
-          device_id: request.deviceId,
-          body_hash: request.contentHash,
-          response: JSON.stringify(response),
-          created_at: now,
-        })
+        .updateTable('sync_records')
+        .set({ body, body_hash: hash, seq: ++seq, device_id: request.deviceId, updated_at: now })
+        .where('account_id', '=', request.accountId)
+        .where('kind', '=', record.kind)
+        .where('record_id', '=', record.recordId)
         .execute();
-      return { response, fresh: true, changed: seq !== Number(account.last_seq) };
-    })
-    .catch((error: unknown) => {
-      counts.forget(request.accountId);
-      throw error;
-    });
+    }
+    if (inserts.length > 0) {
+      const stored = Number(account.record_count);
+      if (stored + inserts.length > maxRecords)
+        throw new ApiError(
+          507,
+          QUOTA_RECORDS,
+          `this account stores ${stored} records and this batch adds ${inserts.length}; the server keeps at most ${maxRecords} per account. Nothing was lost: the data stays on your devices. Export and delete old data, or ask the server's operator to raise SYNC_MAX_RECORDS.`,
+        );
+    }
+    for (let i = 0; i < inserts.length; i += INSERT_SLICE) {
+      const rows = inserts.slice(i, i + INSERT_SLICE).map((r) => ({
+        account_id: request.accountId,
+        kind: r.kind,
+        record_id: r.recordId,
+        seq: ++seq,
+        device_id: request.deviceId,
+        t: r.t,
+        body: r.body,
+        body_hash: r.hash,
+        updated_at: now,
+      }));
+      await trx.insertInto('sync_records').values(rows).execute();
+    }
+    await trx
+      .updateTable('accounts')
+      .set((eb) => ({ last_seq: seq, record_count: eb('record_count', '+', inserts.length) }))
+      .where('id', '=', request.accountId)
+      .execute();
+    await trx
+      .insertInto('sync_batches')
+      .values({
+        account_id: request.accountId,
+        batch_id: request.batchId,
+        device_id: request.deviceId,
+        body_hash: request.contentHash,
+        response: JSON.stringify(response),
+        created_at: now,
+      })
+      .execute();
+    return { response, fresh: true, changed: seq !== Number(account.last_seq) };
+  });
 }
 
 /**

@@ -16,7 +16,6 @@ import type { Page } from 'playwright-core';
 import { openDatabase } from '../../server/db/open';
 import { ingestBatch } from '../../server/sync/ingest';
 import { prepareBatch } from '../../server/sync/prepare-batch';
-import { RecordCounts } from '../../server/sync/record-counts';
 import { appendToChunk, emptyChunk, type HeartRateSample, minuteStartOf, type SampleChunk } from '../../src/shared/samples';
 import { encodeBatch } from '../../src/shared/sync/batch-codec';
 import { SYNC_MEDIA_TYPE } from '../../src/shared/sync/protocol';
@@ -243,7 +242,7 @@ async function main(): Promise<void> {
           batchId: randomUUID(),
           contentHash: prepared.contentHash,
           records: prepared.records,
-          quota: { maxRecords: Number.MAX_SAFE_INTEGER, counts: new RecordCounts() },
+          quota: { maxRecords: Number.MAX_SAFE_INTEGER },
         });
         insertMs += performance.now() - s;
       }
