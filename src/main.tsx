@@ -6,6 +6,7 @@ import { onNewerVersion } from './db/schema';
 import { loadMessages } from './messages/messages';
 import { startPacing } from './pacing/pacing-control';
 import { recheckPushSubscription } from './push/push-subscription';
+import { watchInstallPrompt } from './pwa/install-prompt';
 import { routeLaunches } from './pwa/launch-queue';
 import { registerServiceWorker } from './pwa/registration';
 import { watchStorage } from './storage/storage-health';
@@ -21,6 +22,7 @@ void armband(); // loads the armband owner after first render; it reconnects a r
 void startPacing(); // pacing alerts on every screen, loaded after first render too
 const lifetime = new AbortController();
 watchStorage(lifetime.signal);
+watchInstallPrompt(lifetime.signal);
 routeLaunches();
 void ensureAccount(lifetime.signal).then(() => {
   startPageSync(lifetime.signal);

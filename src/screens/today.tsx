@@ -2,6 +2,7 @@ import { ArmbandDetailsCard } from '../armband/ui/armband-details-card';
 import { LiveCard } from '../armband/ui/live-card';
 import { MorningCard } from '../measurement/morning-card';
 import { PacingCard } from '../pacing/pacing-card';
+import { InstallCard } from '../pwa/install-card';
 import { RestEntry } from '../rest/rest-entry';
 import { ScreenHeader } from '../ui/screen-header';
 
@@ -15,6 +16,7 @@ export function TodayScreen() {
       <MorningCard />
       <PacingCard />
       <ArmbandDetailsCard />
+      <InstallCard />
     </>
   );
 }
