@@ -6,6 +6,7 @@ import { onNewerVersion } from './db/schema';
 import { loadMessages } from './messages/messages';
 import { startPacing } from './pacing/pacing-control';
 import { recheckPushSubscription } from './push/push-subscription';
+import { showUnreadOnAppBadge } from './pwa/badge';
 import { watchInstallPrompt } from './pwa/install-prompt';
 import { routeLaunches } from './pwa/launch-queue';
 import { registerServiceWorker } from './pwa/registration';
@@ -23,6 +24,7 @@ void startPacing(); // pacing alerts on every screen, loaded after first render 
 const lifetime = new AbortController();
 watchStorage(lifetime.signal);
 watchInstallPrompt(lifetime.signal);
+showUnreadOnAppBadge(lifetime.signal);
 routeLaunches();
 void ensureAccount(lifetime.signal).then(() => {
   startPageSync(lifetime.signal);

@@ -94,3 +94,36 @@ describe('the install offer', () => {
     await expectNoOfferAfterReload(page);
   });
 });
+
+describe('the app badge', () => {
+  it("shows the unread message count on the installed app's icon, and clears it once read", async () => {
+    const { page, cdp, browserCdp } = await openToday();
+    await install(cdp);
+    const badge = async () => (await browserCdp.send('PWA.getOsAppState', { manifestId: `${server.url}/` })).badgeCount;
+    expect(await badge()).toBe(0);
+    await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('steady');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const tx = db.transaction('docs', 'readwrite');
+      for (const id of ['msg-1', 'msg-2']) {
+        const body = { text: `Message ${id}`, from: 'Clinic', createdAt: new Date().toISOString() };
+        tx.objectStore('docs').put({ kind: 'message', id, key: `message|${id}`, updatedAt: Date.now(), body });
+      }
+      await new Promise<void>((resolve, reject) => {
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    });
+    await page.reload();
+    await expect.poll(badge, { timeout: 10_000 }).toBe(2);
+    await page.goto(`${server.url}/messages`);
+    await page.getByRole('button', { name: 'Mark read' }).first().click();
+    await expect.poll(badge, { timeout: 5_000 }).toBe(1);
+    await page.getByRole('button', { name: 'Mark read' }).click();
+    await expect.poll(badge, { timeout: 5_000 }).toBe(0);
+  });
+});
