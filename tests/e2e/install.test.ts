@@ -6,7 +6,7 @@ import { builtAppDir, startTestServer, type TestServer } from '../helpers/server
 // The install offer and the app badge, in real Chromium. Headless Chromium fires
 // `beforeinstallprompt` by itself for an installable app, and CDP `PWA.install` installs for real
 // (though it fires no `appinstalled`: one test dispatches it); `PWA.getOsAppState` reads the badge
-// the OS would show.
+// the OS would show; `PWA.launch` launches it as a shortcut would.
 // Only the browser's own install dialog cannot be answered headless (prompt() stays pending), so
 // one test stands in for the person's answer by overriding `prompt` and `userChoice`.
 
@@ -125,5 +125,26 @@ describe('the app badge', () => {
     await expect.poll(badge, { timeout: 5_000 }).toBe(1);
     await page.getByRole('button', { name: 'Mark read' }).click();
     await expect.poll(badge, { timeout: 5_000 }).toBe(0);
+  });
+});
+
+describe('launching the installed app', () => {
+  it('a Rest mode shortcut while Steady is open goes to rest mode in that window, the armband still recording', async () => {
+    const { page, cdp, browserCdp } = await openToday();
+    await install(cdp);
+    await page.getByRole('button', { name: 'Try the demo armband' }).click();
+    await page.getByTestId('live-bpm').filter({ hasText: /\d+/ }).waitFor({ timeout: 10_000 });
+    await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
+
+    // What a tap on the shortcut does: launch the app at its URL.
+    await browserCdp.send('PWA.launch', { manifestId: `${server.url}/`, url: `${server.url}/rest` });
+    await page.locator('main h1').filter({ hasText: 'Rest mode' }).waitFor({ timeout: 5_000 });
+    expect(new URL(page.url()).pathname).toBe('/rest');
+    // focus-existing hands the URL to launchQueue; a reload would have stopped the armband.
+    expect(await page.evaluate(() => '__sameDocument' in window)).toBe(true);
+    await page
+      .getByTestId('rest-bpm')
+      .filter({ hasText: /^\d+ bpm$/ })
+      .waitFor({ timeout: 5_000 });
   });
 });
