@@ -18,7 +18,8 @@ function storedChoice(): InstallChoice | null {
   try {
     return parseInstallChoice(localStorage.getItem(STORAGE_KEY));
   } catch {
-    // Storage blocked (a privacy setting): no memory of a choice, so no offer either, below.
+    // Storage blocked (a privacy setting): a No could not be kept, so the offer would return on
+    // every visit. Better never offered.
     return 'dismissed';
   }
 }
