@@ -14,7 +14,8 @@ export default defineConfig({
       filename: 'sw.ts',
       injectRegister: false,
       manifest,
-      injectManifest: { globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,woff2}'] },
+      // Screenshots are for the install sheet only: not worth a download on every install.
+      injectManifest: { globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,woff2}'], globIgnores: ['screenshots/**'] },
     }),
   ],
   build: { target: 'es2022', sourcemap: true },

@@ -9,6 +9,7 @@ import { StatusBanners } from './ui/status-banners';
 
 // Today is the first screen; the others load on first visit (all are precached, so offline too),
 // keeping the first screen's JavaScript small on a slow phone.
+const RestScreen = lazyScreen(() => import('./rest/rest-screen').then((m) => m.RestScreen), 'Rest mode');
 const MessagesScreen = lazyScreen(() => import('./screens/messages').then((m) => m.MessagesScreen), 'Messages');
 const SettingsScreen = lazyScreen(() => import('./screens/settings').then((m) => m.SettingsScreen), 'Settings');
 const SyncScreen = lazyScreen(() => import('./screens/sync').then((m) => m.SyncScreen), 'Sync');
@@ -33,6 +34,7 @@ export function App() {
             <Route path="/sync" component={SyncScreen} />
             <Route path="/messages" component={MessagesScreen} />
             <Route path="/settings" component={SettingsScreen} />
+            <Route path="/rest" component={RestScreen} />
             <Route default component={NotFoundScreen} />
           </Router>
         </main>

@@ -7,6 +7,9 @@ import { onNewerVersion } from './db/schema';
 import { loadMessages } from './messages/messages';
 import { startPacing } from './pacing/pacing-control';
 import { recheckPushSubscription } from './push/push-subscription';
+import { showUnreadOnAppBadge } from './pwa/badge';
+import { watchInstallPrompt } from './pwa/install-prompt';
+import { routeLaunches } from './pwa/launch-queue';
 import { registerServiceWorker } from './pwa/registration';
 import { watchStorage } from './storage/storage-health';
 import { registerPeriodicSync } from './sync/background-registration';
@@ -21,6 +24,9 @@ void armband(); // loads the armband owner after first render; it reconnects a r
 void startPacing(); // pacing alerts on every screen, loaded after first render too
 const lifetime = new AbortController();
 watchStorage(lifetime.signal);
+watchInstallPrompt(lifetime.signal);
+showUnreadOnAppBadge(lifetime.signal);
+routeLaunches();
 void ensureAccount(lifetime.signal).then(() => {
   watchRevocation(lifetime.signal);
   startPageSync(lifetime.signal);

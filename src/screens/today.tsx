@@ -2,6 +2,8 @@ import { ArmbandDetailsCard } from '../armband/ui/armband-details-card';
 import { LiveCard } from '../armband/ui/live-card';
 import { MorningCard } from '../measurement/morning-card';
 import { PacingCard } from '../pacing/pacing-card';
+import { InstallCard } from '../pwa/install-card';
+import { RestEntry } from '../rest/rest-entry';
 import { ScreenHeader } from '../ui/screen-header';
 
 /** Live heart rate from the armband (or the demo armband), with its connection and details. */
@@ -10,9 +12,11 @@ export function TodayScreen() {
     <>
       <ScreenHeader title="Today" />
       <LiveCard />
+      <RestEntry />
       <MorningCard />
       <PacingCard />
       <ArmbandDetailsCard />
+      <InstallCard />
     </>
   );
 }

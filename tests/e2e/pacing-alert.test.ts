@@ -5,6 +5,7 @@ import { encodeHeartRateMeasurement } from '../../src/shared/armband/heart-rate-
 import { ArmbandEmulation, eventually } from '../helpers/armband-emulation';
 import { grantAllPermissions, launchBrowser, type TestBrowser, waitForController } from '../helpers/browser';
 import { builtAppDir, startTestServer, type TestServer } from '../helpers/server';
+import { setPageHidden } from '../helpers/visibility';
 
 /**
  * Pacing alerts end to end: settings typed into the Settings card, heart rate streamed by the
@@ -68,20 +69,7 @@ const dips = () => [...hold(THRESHOLD + 1, DWELL_S + 2), THRESHOLD - 1, ...hold(
 /** Below the recovery line (threshold − 5) for longer than the 10 s recovery dwell: the episode ends. */
 const recover = () => hold(80, 12);
 
-/** Makes the page see itself hidden (or visible again): see the second episode's test for why. */
-function setHidden(hidden: boolean): Promise<void> {
-  return browser.page.evaluate((value) => {
-    if (value) {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
-    } else {
-      // Removing the own properties uncovers the real getters on Document.prototype.
-      delete (document as { visibilityState?: unknown }).visibilityState;
-      delete (document as { hidden?: unknown }).hidden;
-    }
-    document.dispatchEvent(new Event('visibilitychange'));
-  }, hidden);
-}
+const setHidden = (hidden: boolean) => setPageHidden(browser.page, hidden);
 
 const alertState = () => browser.page.getByTestId('pacing-alert-state');
 
@@ -222,10 +210,7 @@ describe('pacing alerts', () => {
     }, TAG);
     expect(await notifications()).toEqual([]);
 
-    // Headless Chromium keeps every page visible: minimising its window (Browser.setWindowBounds)
-    // and activating another tab (Target.activateTarget) both leave visibilityState 'visible', and
-    // CDP has no visibility override. So the page is hidden as it sees itself: visibilityState
-    // and hidden overridden, and visibilitychange dispatched, which is all Steady's code can observe.
+    // Hidden as the page sees itself: headless Chromium cannot really hide a tab (see setPageHidden).
     await setHidden(true);
     await stream(hold(120, 7));
     await eventually(shownCount, (n) => n === 2, 5_000, 'a second showNotification call');

@@ -32,7 +32,7 @@ describe('the app shell', () => {
     expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`${server.url}/sw.js`);
   });
 
-  it('is installable, with a standalone manifest and real icons', async () => {
+  it('is installable, with a standalone manifest, real icons, shortcuts and screenshots', async () => {
     const { cdp } = browser;
     expect(await cdp.send('Page.getInstallabilityErrors')).toEqual({ installabilityErrors: [] });
     const { errors, data, url } = await cdp.send('Page.getAppManifest');
@@ -42,11 +42,26 @@ describe('the app shell', () => {
       display?: string;
       start_url?: string;
       icons?: { src: string; sizes: string; type: string }[];
+      shortcuts?: { name: string; url: string; icons?: { src: string; sizes: string; type: string }[] }[];
+      screenshots?: { src: string; sizes: string; type: string; form_factor?: string }[];
+      launch_handler?: { client_mode: string[] };
     };
     expect(manifest.display).toBe('standalone');
     expect(manifest.start_url).toBe('/');
-    const icons = manifest.icons ?? [];
-    expect(icons.map((icon) => icon.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+    expect(manifest.icons?.map((icon) => icon.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+    expect(manifest.shortcuts?.map(({ name, url }) => ({ name, url }))).toEqual([
+      { name: 'Check in', url: '/check-in' },
+      { name: 'Morning reading', url: '/measure' },
+      { name: 'Rest mode', url: '/rest' },
+    ]);
+    // Chrome's richer install sheet wants at least one of each form factor.
+    expect(new Set(manifest.screenshots?.map((shot) => shot.form_factor))).toEqual(new Set(['narrow', 'wide']));
+    expect(manifest.launch_handler).toEqual({ client_mode: ['focus-existing', 'auto'] });
+    const icons = [
+      ...(manifest.icons ?? []),
+      ...(manifest.shortcuts ?? []).flatMap((shortcut) => shortcut.icons ?? []),
+      ...(manifest.screenshots ?? []),
+    ];
     for (const icon of icons) {
       const response = await fetch(new URL(icon.src, server.url));
       expect(response.status, icon.src).toBe(200);
