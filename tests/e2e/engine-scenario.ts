@@ -198,10 +198,15 @@ export function coreScenario(launch: () => Promise<EngineDriver>, port: number, 
       );
       const onServer = serverRecordKeys(server.dataDir, accountId);
       for (const key of queued) expect(onServer.filter((seen) => seen === key)).toEqual([key]);
-      const log = (await records('syncLog', ['startedAt', 'upRecords'])) as Pick<SyncLogEntry, 'startedAt' | 'upRecords'>[];
-      // Each record went up once: no run sent what another had already sent.
-      const sent = log.filter((entry) => entry.startedAt >= offlineSince).reduce((sum, entry) => sum + entry.upRecords, 0);
-      expect(sent).toBe(queued.length);
+      // Each record went up once: no run sent what another had already sent. (The run's log entry
+      // lands just after the outbox empties.)
+      const sentSince = async () => {
+        const log = (await records('syncLog', ['startedAt', 'upRecords'])) as Pick<SyncLogEntry, 'startedAt' | 'upRecords'>[];
+        return log.filter((entry) => entry.startedAt >= offlineSince).reduce((sum, entry) => sum + entry.upRecords, 0);
+      };
+      await eventually(sentSince, (sent) => sent >= queued.length, 10_000, 'the sync log of the upload');
+      await new Promise((resolve) => setTimeout(resolve, 1_000)); // time for a wrongly doubled run to log too
+      expect(await sentSince()).toBe(queued.length);
     }, 120_000);
 
     it('shows the capability table that the test detects in this browser', async () => {
