@@ -1,5 +1,6 @@
 import { openSteadyDb } from '../src/db/schema';
 import { PERIODIC_SYNC_TAG, SYNC_TAG } from '../src/shared/background-tags';
+import { exclusive, SYNC_LOCK } from '../src/shared/exclusive';
 import { callApi } from '../src/shared/http-client';
 import {
   checkPushSubscription,
@@ -9,9 +10,6 @@ import {
 } from '../src/shared/push-subscription-flow';
 
 declare const self: ServiceWorkerGlobalScope;
-
-// The lock every sync run holds (src/db/sync-runner.ts); taking it empty waits for the run to end.
-const SYNC_LOCK = 'steady-sync';
 
 // Not yet in TypeScript's WebWorker lib.
 interface TaggedEvent extends ExtendableEvent {
@@ -38,7 +36,7 @@ export async function keepPushSubscription(after: string): Promise<void> {
   try {
     const deps = await pushDeps();
     if (!deps) return;
-    const { decision } = await navigator.locks.request(PUSH_SUBSCRIPTION_LOCK, () => checkPushSubscription(deps));
+    const { decision } = await exclusive(PUSH_SUBSCRIPTION_LOCK, {}, () => checkPushSubscription(deps));
     if (decision.action !== 'none') console.info(`push subscription after ${after}: ${decision.action} (${decision.reason})`);
   } catch (error) {
     console.warn(`push subscription check after ${after} failed; the next wake-up tries again`, error);
@@ -47,9 +45,10 @@ export async function keepPushSubscription(after: string): Promise<void> {
 
 /** The push subscription's upkeep in the worker: after each background sync, and on `pushsubscriptionchange`. */
 export function handlePushSubscriptionEvents(): void {
-  // Registered after sw/sync.ts's listeners, so their run has asked for the sync lock first.
+  // Registered after sw/sync.ts's listeners, so their run has asked for the sync lock first;
+  // taking it empty waits for that run to end.
   const afterSync = (event: ExtendableEvent, what: string) =>
-    event.waitUntil(navigator.locks.request(SYNC_LOCK, async () => undefined).then(() => keepPushSubscription(what)));
+    event.waitUntil(exclusive(SYNC_LOCK, {}, async () => undefined).then(() => keepPushSubscription(what)));
   self.addEventListener('sync', (event) => {
     if ((event as TaggedEvent).tag === SYNC_TAG) afterSync(event as ExtendableEvent, 'sync');
   });

@@ -4,6 +4,7 @@ import { switchAccount } from '../db/account-switch';
 import { type DeviceCredentials, openSteadyDb } from '../db/schema';
 import type { CreateAccountResponse, JoinAccountRequest, JoinAccountResponse } from '../shared/api';
 import { backoffDelay, sleep } from '../shared/backoff';
+import { exclusive } from '../shared/exclusive';
 import { ApiRequestError } from '../shared/http-client';
 
 /** The page's view of this device's account. */
@@ -71,7 +72,7 @@ export async function ensureAccount(signal: AbortSignal): Promise<void> {
     account.value = { kind: 'ready', credentials: existing };
     return;
   }
-  await navigator.locks.request('steady-account', { signal }, async () => {
+  await exclusive('steady-account', { signal }, async () => {
     for (let attempt = 0; ; attempt++) {
       const again = await storedCredentials(); // another tab may have won the lock first
       if (again) {

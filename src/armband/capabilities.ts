@@ -1,3 +1,5 @@
+import { probeBrowser } from '../pwa/browser-surface';
+
 /** What this browser offers for armbands; each missing piece has a fallback (see the Settings card). */
 export interface ArmbandCapabilities {
   /** `navigator.bluetooth`: pairing at all (Chromium browsers on desktop and Android). */
@@ -8,13 +10,8 @@ export interface ArmbandCapabilities {
   watchAdvertisements: boolean;
 }
 
-/** Feature-detects the Web Bluetooth pieces Steady uses (https://webbluetoothcg.github.io/web-bluetooth/). */
+/** The Web Bluetooth pieces Steady uses (https://webbluetoothcg.github.io/web-bluetooth/), from the one browser probe. */
 export function detectCapabilities(): ArmbandCapabilities {
-  const bluetooth = typeof navigator !== 'undefined' ? navigator.bluetooth : undefined;
-  const deviceClass = (globalThis as { BluetoothDevice?: { prototype: object } }).BluetoothDevice;
-  return {
-    webBluetooth: bluetooth !== undefined,
-    getDevices: typeof bluetooth?.getDevices === 'function',
-    watchAdvertisements: deviceClass !== undefined && 'watchAdvertisements' in deviceClass.prototype,
-  };
+  const has = probeBrowser();
+  return { webBluetooth: has.webBluetooth, getDevices: has.bluetoothGetDevices, watchAdvertisements: has.bluetoothWatchAdvertisements };
 }

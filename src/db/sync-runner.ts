@@ -1,3 +1,4 @@
+import { exclusive, SYNC_LOCK } from '../shared/exclusive';
 import type { SyncBroadcast } from '../shared/messages';
 import { runSync } from '../shared/sync/engine';
 import type { SyncLogEntry, SyncTrigger } from '../shared/sync/sync-store';
@@ -9,47 +10,42 @@ import { IdbSyncStore } from './sync-store';
 export const SYNC_CHANNEL = 'steady-sync';
 
 /**
- * Runs one sync under the `steady-sync` Web Lock, so that tabs, the sync worker and the
- * service worker never run two at once; a caller that finds a run going waits for it and
+ * Runs one sync under the `steady-sync` lock, so that tabs, the sync worker and the service
+ * worker never run two at once (where Web Locks are missing, only this context is guarded: see
+ * `exclusive`); a caller that finds a run going waits for it and
  * then runs (its trigger may have new data behind it).
  */
 export async function runSyncExclusive(
   trigger: SyncTrigger,
   options: { lastChance?: boolean; signal?: AbortSignal } = {},
 ): Promise<SyncLogEntry> {
-  const entry = await navigator.locks
-    .request('steady-sync', { signal: options.signal }, async () => {
-      const credentials = await (await openSteadyDb()).get('meta', 'credentials');
-      const store = new IdbSyncStore(openSteadyDb, credentials?.accountId ?? null);
-      if (!credentials) {
-        const skipped = unfinished(trigger, 'not-signed-in', 'this device has no account yet');
-        await store.appendLog(skipped);
-        return skipped;
-      }
-      return runSync({
-        store,
-        fetch: (input, init) => fetch(input, init),
-        baseUrl: '',
-        token: credentials.deviceToken,
-        trigger,
-        compress: gzip,
-        decompress: gunzip,
-        newBatchId: () => crypto.randomUUID(),
-        signal: options.signal,
-        lastChance: options.lastChance,
-      });
-    })
-    .catch((error: unknown) => {
-      if (options.signal?.aborted) throw error;
-      // runSync reports network and server trouble itself; what lands here is this device's
-      // storage failing (site data cleared, disk full) even for the log. Callers still get an
-      // answer: the page's "Sync now" must not wait forever, the service worker must not throw.
-      return unfinished(
-        trigger,
-        'error',
-        `could not use this device's storage (${error instanceof Error ? error.message : String(error)})`,
-      );
+  const entry = await exclusive(SYNC_LOCK, { signal: options.signal }, async () => {
+    const credentials = await (await openSteadyDb()).get('meta', 'credentials');
+    const store = new IdbSyncStore(openSteadyDb, credentials?.accountId ?? null);
+    if (!credentials) {
+      const skipped = unfinished(trigger, 'not-signed-in', 'this device has no account yet');
+      await store.appendLog(skipped);
+      return skipped;
+    }
+    return runSync({
+      store,
+      fetch: (input, init) => fetch(input, init),
+      baseUrl: '',
+      token: credentials.deviceToken,
+      trigger,
+      compress: gzip,
+      decompress: gunzip,
+      newBatchId: () => crypto.randomUUID(),
+      signal: options.signal,
+      lastChance: options.lastChance,
     });
+  }).catch((error: unknown) => {
+    if (options.signal?.aborted) throw error;
+    // runSync reports network and server trouble itself; what lands here is this device's
+    // storage failing (site data cleared, disk full) even for the log. Callers still get an
+    // answer: the page's "Sync now" must not wait forever, the service worker must not throw.
+    return unfinished(trigger, 'error', `could not use this device's storage (${error instanceof Error ? error.message : String(error)})`);
+  });
   const channel = new BroadcastChannel(SYNC_CHANNEL);
   channel.postMessage({ type: 'SYNC_FINISHED', entry } satisfies SyncBroadcast);
   channel.close();

@@ -2,6 +2,7 @@ import { signal } from '@preact/signals';
 import { account, describe } from '../account/account';
 import { api } from '../api/api';
 import type { PushSubscriptionStateResponse } from '../shared/api';
+import { exclusive as withLock } from '../shared/exclusive';
 import { ApiRequestError } from '../shared/http-client';
 import {
   type BrowserPushManager,
@@ -60,7 +61,7 @@ function failure(error: unknown, doing: 'check' | 'turn-on'): PushUiState {
 
 /** Runs `work` under the lock the service worker takes for the same job. */
 async function exclusive<T>(work: () => Promise<T>): Promise<T> {
-  return (await navigator.locks.request(PUSH_SUBSCRIPTION_LOCK, work)) as T;
+  return withLock(PUSH_SUBSCRIPTION_LOCK, {}, work);
 }
 
 /**

@@ -2,6 +2,7 @@ import { signal } from '@preact/signals';
 import { SYNC_CHANNEL } from '../db/sync-runner';
 import { IdbSyncStore } from '../db/sync-store';
 import { assertNever } from '../shared/assert-never';
+import { PAGE_SYNC_INTERVAL_MS } from '../shared/background-tags';
 import type { SyncBroadcast, SyncWorkerRequest, SyncWorkerResponse } from '../shared/messages';
 import type { SyncLogEntry } from '../shared/sync/sync-store';
 import { WorkerClient, WorkerFailedError } from '../ui/worker-client';
@@ -69,12 +70,16 @@ function failedRun(trigger: 'page' | 'manual', startedAt: number, error: string)
 }
 
 /**
- * Page-driven triggers: on open, when the browser comes back online, and when the page
- * becomes visible again. These are all Firefox and Safari have; elsewhere they complement
- * Background Sync and Periodic Background Sync.
+ * Page-driven triggers: on open, when the browser comes back online, when the page becomes
+ * visible again, and every few minutes while it stays visible. These are all Firefox and
+ * Safari have; elsewhere they complement Background Sync and Periodic Background Sync.
  */
 export function startPageSync(abort: AbortSignal): void {
   const run = () => void syncNow('page');
+  const timer = setInterval(() => {
+    if (document.visibilityState === 'visible' && !syncing.value) run();
+  }, PAGE_SYNC_INTERVAL_MS);
+  abort.addEventListener('abort', () => clearInterval(timer), { once: true });
   window.addEventListener('online', run, { signal: abort });
   document.addEventListener(
     'visibilitychange',
