@@ -1,5 +1,6 @@
 import { clientsClaim } from 'workbox-core';
-import { isPageToWorkerMessage } from '../src/shared/messages';
+import { assertNever } from '../src/shared/assert-never';
+import { isPageToServiceWorker } from '../src/shared/messages';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -11,11 +12,13 @@ declare const self: ServiceWorkerGlobalScope;
 export function handleLifecycle(): void {
   clientsClaim();
   self.addEventListener('message', (event) => {
-    if (!isPageToWorkerMessage(event.data)) return;
+    if (!isPageToServiceWorker(event.data)) return;
     switch (event.data.type) {
       case 'SKIP_WAITING':
         void self.skipWaiting();
         break;
+      default:
+        assertNever(event.data.type);
     }
   });
 }

@@ -1,3 +1,4 @@
+import { NOTIFICATION_TAGS } from '../src/shared/names';
 import type { PushTickle } from '../src/shared/push-tickle';
 import type { SyncLogEntry } from '../src/shared/sync/sync-store';
 
@@ -28,7 +29,7 @@ export function describePushResult(tickle: PushTickle, entry: SyncLogEntry): Not
     return {
       title: messages > 1 ? `${messages} new messages` : 'New message',
       body: messages > 1 ? 'Open Steady to read them.' : 'Open Steady to read it.',
-      tag: 'steady-messages',
+      tag: NOTIFICATION_TAGS.messages,
       url: '/messages',
       silent: false,
     };
@@ -38,7 +39,7 @@ export function describePushResult(tickle: PushTickle, entry: SyncLogEntry): Not
     return {
       title: 'Steady could not sync',
       body: `${entry.error ?? entry.outcome}. It will try again.`,
-      tag: 'steady-sync',
+      tag: NOTIFICATION_TAGS.syncStatus,
       url: '/sync',
       silent: true,
     };
@@ -50,7 +51,7 @@ export function describePushResult(tickle: PushTickle, entry: SyncLogEntry): Not
     return {
       title: 'Synced from your other devices',
       body: `Synced ${parts.join(' and ')} from your other devices.`,
-      tag: 'steady-sync',
+      tag: NOTIFICATION_TAGS.syncStatus,
       url: '/sync',
       silent: true,
     };
@@ -59,7 +60,7 @@ export function describePushResult(tickle: PushTickle, entry: SyncLogEntry): Not
   return {
     title: 'Steady is up to date',
     body: `Nothing new from your other devices.${up}`,
-    tag: 'steady-sync',
+    tag: NOTIFICATION_TAGS.syncStatus,
     url: '/sync',
     silent: true,
   };

@@ -1,13 +1,8 @@
 import { openSteadyDb } from '../src/db/schema';
-import { PERIODIC_SYNC_TAG, SYNC_TAG } from '../src/shared/background-tags';
-import { exclusive, SYNC_LOCK } from '../src/shared/exclusive';
+import { exclusive } from '../src/shared/exclusive';
 import { callApi } from '../src/shared/http-client';
-import {
-  checkPushSubscription,
-  PUSH_SUBSCRIPTION_LOCK,
-  type PushSubscriptionDeps,
-  subscribeBrowser,
-} from '../src/shared/push-subscription-flow';
+import { LOCKS, PERIODIC_SYNC_TAG, SYNC_TAG } from '../src/shared/names';
+import { checkPushSubscription, type PushSubscriptionDeps, subscribeBrowser } from '../src/shared/push-subscription-flow';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -36,7 +31,7 @@ export async function keepPushSubscription(after: string): Promise<void> {
   try {
     const deps = await pushDeps();
     if (!deps) return;
-    const { decision } = await exclusive(PUSH_SUBSCRIPTION_LOCK, {}, () => checkPushSubscription(deps));
+    const { decision } = await exclusive(LOCKS.pushSubscription, {}, () => checkPushSubscription(deps));
     if (decision.action !== 'none') console.info(`push subscription after ${after}: ${decision.action} (${decision.reason})`);
   } catch (error) {
     console.warn(`push subscription check after ${after} failed; the next wake-up tries again`, error);
@@ -48,7 +43,7 @@ export function handlePushSubscriptionEvents(): void {
   // Registered after sw/sync.ts's listeners, so their run has asked for the sync lock first;
   // taking it empty waits for that run to end.
   const afterSync = (event: ExtendableEvent, what: string) =>
-    event.waitUntil(exclusive(SYNC_LOCK, {}, async () => undefined).then(() => keepPushSubscription(what)));
+    event.waitUntil(exclusive(LOCKS.syncRun, {}, async () => undefined).then(() => keepPushSubscription(what)));
   self.addEventListener('sync', (event) => {
     if ((event as TaggedEvent).tag === SYNC_TAG) afterSync(event as ExtendableEvent, 'sync');
   });

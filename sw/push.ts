@@ -1,5 +1,6 @@
 import { firstDelivery } from '../src/db/push-dedup';
 import { runSyncExclusive } from '../src/db/sync-runner';
+import { NOTIFICATION_TAGS } from '../src/shared/names';
 import { parsePushTickle } from '../src/shared/push-tickle';
 import { describePushResult, type NotificationContent } from './notify';
 import { keepPushSubscription } from './push-subscription';
@@ -33,7 +34,7 @@ async function handlePush(text: string | undefined): Promise<void> {
     // Not ours or malformed: still obliged to show something, so say so honestly.
     await self.registration.showNotification('Steady', {
       body: 'Open Steady to see what is new.',
-      tag: 'steady-sync',
+      tag: NOTIFICATION_TAGS.syncStatus,
       silent: true,
       data: { url: '/' },
     });
@@ -44,7 +45,7 @@ async function handlePush(text: string | undefined): Promise<void> {
     return showIfHidden({
       title: 'Steady is up to date',
       body: 'Nothing new since the last update.',
-      tag: 'steady-sync',
+      tag: NOTIFICATION_TAGS.syncStatus,
       url: '/sync',
       silent: true,
     });

@@ -1,5 +1,5 @@
 import { runSyncExclusive } from '../src/db/sync-runner';
-import { PERIODIC_SYNC_TAG, SYNC_TAG } from '../src/shared/background-tags';
+import { PERIODIC_SYNC_TAG, SYNC_TAG } from '../src/shared/names';
 
 declare const self: ServiceWorkerGlobalScope;
 

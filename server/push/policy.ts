@@ -1,3 +1,4 @@
+import { PUSH_TOPICS } from '../../src/shared/names';
 import type { PushTickleType } from '../../src/shared/push-tickle';
 
 /** How a push is sent: RFC 8030 §5.2 TTL, §5.3 Urgency, §5.4 Topic. */
@@ -15,7 +16,7 @@ export interface PushPolicy {
  * Each type collapses into one pending push: ten uploads while a phone sleeps deliver one refresh.
  */
 export const PUSH_POLICIES: Record<PushTickleType, PushPolicy> = {
-  refresh: { ttlSeconds: 3600, urgency: 'normal', topic: 'steady-refresh' },
-  sync: { ttlSeconds: 12 * 3600, urgency: 'low', topic: 'steady-sync' },
-  message: { ttlSeconds: 24 * 3600, urgency: 'normal', topic: 'steady-message' },
+  refresh: { ttlSeconds: 3600, urgency: 'normal', topic: PUSH_TOPICS.refresh },
+  sync: { ttlSeconds: 12 * 3600, urgency: 'low', topic: PUSH_TOPICS.sync },
+  message: { ttlSeconds: 24 * 3600, urgency: 'normal', topic: PUSH_TOPICS.message },
 };

@@ -6,6 +6,7 @@ import type { CreateAccountResponse, JoinAccountRequest, JoinAccountResponse } f
 import { backoffDelay, sleep } from '../shared/backoff';
 import { exclusive } from '../shared/exclusive';
 import { ApiRequestError } from '../shared/http-client';
+import { LOCKS } from '../shared/names';
 
 /** The page's view of this device's account. */
 export type AccountState =
@@ -72,7 +73,7 @@ export async function ensureAccount(signal: AbortSignal): Promise<void> {
     account.value = { kind: 'ready', credentials: existing };
     return;
   }
-  await exclusive('steady-account', { signal }, async () => {
+  await exclusive(LOCKS.account, { signal }, async () => {
     for (let attempt = 0; ; attempt++) {
       const again = await storedCredentials(); // another tab may have won the lock first
       if (again) {
@@ -116,7 +117,7 @@ export async function joinAccount(pairingCode: string, name: string): Promise<vo
   const request: JoinAccountRequest = { pairingCode, name };
   // Under ensureAccount's lock: a first-run account still being created must not land after the join and replace it.
   // That lock is held while first-run creation waits for the server: give up after 20 s rather than hang.
-  await navigator.locks.request('steady-account', { signal: AbortSignal.timeout(20_000) }, async () => {
+  await exclusive(LOCKS.account, { signal: AbortSignal.timeout(20_000) }, async () => {
     const joined = await api<JoinAccountResponse>({ method: 'POST', path: '/api/devices', body: request });
     const credentials: DeviceCredentials = { ...joined, createdAt: new Date().toISOString() };
     await switchAccount(credentials);

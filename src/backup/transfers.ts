@@ -8,9 +8,9 @@ import {
   type BackupInfo,
   type ListBackupsResponse,
   SHA256_HEADER,
-  TRANSFER_CHANNEL,
   type TransferBroadcast,
 } from '../shared/backup';
+import { CHANNELS } from '../shared/names';
 import { type BackgroundFetchRegistration, backgroundFetchManager, fetchProgress } from './background-fetch';
 import { cancelInWorker, onWorkerProgress, runInWorker } from './backup-worker-client';
 import { formatBytes } from './format';
@@ -41,7 +41,7 @@ let started = false;
 export function startTransfers(): void {
   if (started) return;
   started = true;
-  const channel = new BroadcastChannel(TRANSFER_CHANNEL);
+  const channel = new BroadcastChannel(CHANNELS.transfers);
   channel.addEventListener('message', (event: MessageEvent<TransferBroadcast>) => {
     if (event.data.type === 'TRANSFER_CHANGED') void refreshTransfers();
   });

@@ -1,4 +1,5 @@
-import { TRANSFER_CHANNEL, type TransferBroadcast, type TransferRecord } from '../shared/backup';
+import type { TransferBroadcast, TransferRecord } from '../shared/backup';
+import { CHANNELS } from '../shared/names';
 import type { SyncLogEntry } from '../shared/sync/sync-store';
 import { openSteadyDb } from './schema';
 import { IdbSyncStore } from './sync-store';
@@ -98,7 +99,7 @@ export async function logTransferEvent(
 }
 
 function announce(transferId: string): void {
-  const channel = new BroadcastChannel(TRANSFER_CHANNEL);
+  const channel = new BroadcastChannel(CHANNELS.transfers);
   channel.postMessage({ type: 'TRANSFER_CHANGED', transferId } satisfies TransferBroadcast);
   channel.close();
 }

@@ -1,4 +1,5 @@
-import { DOCS_CHANNEL, type DocsBroadcast } from '../shared/messages';
+import type { DocsBroadcast } from '../shared/messages';
+import { CHANNELS } from '../shared/names';
 import type { DocKind, DocRecord } from '../shared/sync/batch-codec';
 import { openSteadyDb } from './schema';
 import { outboxEntry } from './sync-store';
@@ -15,7 +16,7 @@ export async function saveDoc(kind: DocKind, id: string, body: Record<string, un
   await tx.done;
   // Whoever reads this kind (the pacing monitor reads measurements and settings) hears of it at once,
   // in this page and in other tabs, instead of at the next sync.
-  const channel = new BroadcastChannel(DOCS_CHANNEL);
+  const channel = new BroadcastChannel(CHANNELS.docs);
   channel.postMessage({ type: 'DOC_SAVED', kind, id } satisfies DocsBroadcast);
   channel.close();
   return doc;

@@ -1,16 +1,14 @@
-import { exclusive, SYNC_LOCK } from '../shared/exclusive';
+import { exclusive } from '../shared/exclusive';
 import type { SyncBroadcast } from '../shared/messages';
+import { CHANNELS, LOCKS } from '../shared/names';
 import { runSync } from '../shared/sync/engine';
 import type { SyncLogEntry, SyncTrigger } from '../shared/sync/sync-store';
 import { gunzip, gzip } from './gzip';
 import { openSteadyDb } from './schema';
 import { IdbSyncStore } from './sync-store';
 
-/** The BroadcastChannel on which every finished run is announced to open pages. */
-export const SYNC_CHANNEL = 'steady-sync';
-
 /**
- * Runs one sync under the `steady-sync` lock, so that tabs, the sync worker and the service
+ * Runs one sync under `LOCKS.syncRun`, so that tabs, the sync worker and the service
  * worker never run two at once (where Web Locks are missing, only this context is guarded: see
  * `exclusive`); a caller that finds a run going waits for it and
  * then runs (its trigger may have new data behind it).
@@ -19,7 +17,7 @@ export async function runSyncExclusive(
   trigger: SyncTrigger,
   options: { lastChance?: boolean; signal?: AbortSignal } = {},
 ): Promise<SyncLogEntry> {
-  const entry = await exclusive(SYNC_LOCK, { signal: options.signal }, async () => {
+  const entry = await exclusive(LOCKS.syncRun, { signal: options.signal }, async () => {
     const credentials = await (await openSteadyDb()).get('meta', 'credentials');
     const store = new IdbSyncStore(openSteadyDb, credentials?.accountId ?? null);
     if (!credentials) {
@@ -46,7 +44,7 @@ export async function runSyncExclusive(
     // answer: the page's "Sync now" must not wait forever, the service worker must not throw.
     return unfinished(trigger, 'error', `could not use this device's storage (${error instanceof Error ? error.message : String(error)})`);
   });
-  const channel = new BroadcastChannel(SYNC_CHANNEL);
+  const channel = new BroadcastChannel(CHANNELS.syncRuns);
   channel.postMessage({ type: 'SYNC_FINISHED', entry } satisfies SyncBroadcast);
   channel.close();
   return entry;

@@ -1,7 +1,7 @@
+import { NOTIFICATION_TAGS } from '../shared/names';
 import { type AlertDelivery, notificationPermission } from './pacing-state';
 
 /** The tag every pacing notification carries: a new alert replaces the last one instead of stacking. */
-export const PACING_NOTIFICATION_TAG = 'steady-pacing';
 
 /** Two short buzzes: noticeable, not alarming. */
 const VIBRATION_PATTERN = [200, 100, 200];
@@ -48,7 +48,7 @@ export async function deliverAlert(message: AlertMessage): Promise<{ delivery: A
     const registration = await withTimeout(navigator.serviceWorker.ready, WORKER_WAIT_MS);
     const options: FullNotificationOptions = {
       body: alertBody(message),
-      tag: PACING_NOTIFICATION_TAG,
+      tag: NOTIFICATION_TAGS.pacing,
       renotify: true,
       requireInteraction: false,
       silent: false,

@@ -2,7 +2,8 @@ import { effect } from '@preact/signals';
 import { liveReading } from '../armband/live-state';
 import { openSteadyDb } from '../db/schema';
 import { readChunks } from '../recording/stored-samples';
-import { DOCS_CHANNEL, type DocsBroadcast } from '../shared/messages';
+import type { DocsBroadcast } from '../shared/messages';
+import { CHANNELS } from '../shared/names';
 import type { AlertEvent, AlertState } from '../shared/pacing/alerts';
 import { type BpmSample, zoneOf } from '../shared/pacing/zones';
 import { chunkSamples, minuteStartOf } from '../shared/samples';
@@ -58,7 +59,7 @@ export class PacingMonitor {
       }),
     ];
     // A morning reading or a settings change saved on this device: new resting HR or threshold now.
-    const docs = new BroadcastChannel(DOCS_CHANNEL);
+    const docs = new BroadcastChannel(CHANNELS.docs);
     docs.onmessage = (event: MessageEvent<DocsBroadcast>) => {
       if (event.data.kind !== 'measurement' && event.data.kind !== 'settings') return;
       void refreshPacingInputs().catch((error: unknown) => console.error('Steady: could not read the pacing settings', error));

@@ -4,10 +4,10 @@ import { api } from '../api/api';
 import type { PushSubscriptionStateResponse } from '../shared/api';
 import { exclusive as withLock } from '../shared/exclusive';
 import { ApiRequestError } from '../shared/http-client';
+import { LOCKS } from '../shared/names';
 import {
   type BrowserPushManager,
   checkPushSubscription,
-  PUSH_SUBSCRIPTION_LOCK,
   PushSetupError,
   subscribeAndSave,
   unsubscribeAndForget,
@@ -61,7 +61,7 @@ function failure(error: unknown, doing: 'check' | 'turn-on'): PushUiState {
 
 /** Runs `work` under the lock the service worker takes for the same job. */
 async function exclusive<T>(work: () => Promise<T>): Promise<T> {
-  return withLock(PUSH_SUBSCRIPTION_LOCK, {}, work);
+  return withLock(LOCKS.pushSubscription, {}, work);
 }
 
 /**

@@ -1,7 +1,3 @@
-/** Background Sync tag: the page registers it, the service worker answers it (sw/sync.ts). */
-export const SYNC_TAG = 'steady-sync';
-/** Periodic Background Sync tag for the nightly sync. */
-export const PERIODIC_SYNC_TAG = 'nightly-sync';
 /** Chrome never fires periodic sync more often than every 12 hours. */
 export const PERIODIC_SYNC_MIN_INTERVAL = 12 * 60 * 60 * 1000;
 /** How often an open, visible page syncs by itself: what retries a failed upload where Background Sync is missing. */

@@ -151,9 +151,8 @@ export type BackupWorkerResponse =
   | { type: 'PROGRESS'; transferId: string; bytesDone: number; bytesTotal: number | null; records: number }
   | { type: 'FINISHED'; transferId: string; state: TransferState; error: string | null };
 
-/** Broadcast on TRANSFER_CHANNEL by whoever changed a transfer record (page, worker, service worker). */
+/** Broadcast on `CHANNELS.transfers` by whoever changed a transfer record (page, worker, service worker). */
 export type TransferBroadcast = { type: 'TRANSFER_CHANGED'; transferId: string };
-export const TRANSFER_CHANNEL = 'steady-transfers';
 
 /** Where a Background Fetch notification takes the user. */
 export const TRANSFERS_URL = '/settings#transfers';

@@ -18,9 +18,6 @@ export function webLocks(
   return typeof locks?.request === 'function' ? locks : null;
 }
 
-/** The lock every sync run holds, in tabs, the sync worker and the service worker. */
-export const SYNC_LOCK = 'steady-sync';
-
 const tails = new Map<string, Promise<unknown>>();
 
 /** Runs `work` once no other holder of `name` in this context runs; rejects with the signal's reason if aborted while waiting. */

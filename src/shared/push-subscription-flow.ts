@@ -15,7 +15,6 @@ import {
  */
 
 /** The Web Lock that keeps the page and the service worker from changing the subscription at once. */
-export const PUSH_SUBSCRIPTION_LOCK = 'steady-push-subscription';
 
 /** How long `pushManager.subscribe` may take: without internet it never settles (browser-testing.md). */
 export const SUBSCRIBE_TIMEOUT_MS = 20_000;

@@ -1,5 +1,6 @@
 import { signal } from '@preact/signals';
-import { PERIODIC_SYNC_MIN_INTERVAL, PERIODIC_SYNC_TAG, SYNC_TAG } from '../shared/background-tags';
+import { PERIODIC_SYNC_MIN_INTERVAL } from '../shared/background-tags';
+import { PERIODIC_SYNC_TAG, SYNC_TAG } from '../shared/names';
 
 /** What this browser does for sync while Steady is closed, for Settings and the Sync screen. */
 export type BackgroundSyncState = {

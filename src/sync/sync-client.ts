@@ -1,9 +1,9 @@
 import { signal } from '@preact/signals';
-import { SYNC_CHANNEL } from '../db/sync-runner';
 import { IdbSyncStore } from '../db/sync-store';
 import { assertNever } from '../shared/assert-never';
 import { PAGE_SYNC_INTERVAL_MS } from '../shared/background-tags';
 import type { SyncBroadcast, SyncWorkerRequest, SyncWorkerResponse } from '../shared/messages';
+import { CHANNELS } from '../shared/names';
 import type { SyncLogEntry } from '../shared/sync/sync-store';
 import { WorkerClient, WorkerFailedError } from '../ui/worker-client';
 import { registerBackgroundSync } from './background-registration';
@@ -88,7 +88,7 @@ export function startPageSync(abort: AbortSignal): void {
     },
     { signal: abort },
   );
-  const channel = new BroadcastChannel(SYNC_CHANNEL);
+  const channel = new BroadcastChannel(CHANNELS.syncRuns);
   channel.addEventListener('message', (event: MessageEvent<SyncBroadcast>) => {
     if (event.data.type === 'SYNC_FINISHED') lastRun.value = event.data.entry;
   });

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { getTransfer, updateTransfer } from '../db/backup-transfers';
 import { openSteadyDb } from '../db/schema';
+import { assertNever } from '../shared/assert-never';
 import type { BackupWorkerRequest, BackupWorkerResponse, TransferState } from '../shared/backup';
 import { downloadAndImport } from './backup-download';
 import { packArchive } from './backup-pack';
@@ -24,6 +25,8 @@ self.addEventListener('message', (event: MessageEvent<BackupWorkerRequest>) => {
     case 'CANCEL':
       running.get(request.transferId)?.abort(new DOMException('cancelled by the user', 'AbortError'));
       break;
+    default:
+      assertNever(request);
   }
 });
 

@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { openSteadyDb } from '../db/schema';
+import { assertNever } from '../shared/assert-never';
 import type { ExportWorkerRequest, ExportWorkerResponse } from '../shared/export/protocol';
 import { buildCsv, buildJson } from './export-build';
 
@@ -19,6 +20,8 @@ self.addEventListener('message', (event: MessageEvent<ExportWorkerRequest>) => {
     case 'CANCEL':
       running.get(request.jobId)?.abort(new DOMException('cancelled by the user', 'AbortError'));
       break;
+    default:
+      assertNever(request);
   }
 });
 

@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { runSyncExclusive } from '../db/sync-runner';
+import { assertNever } from '../shared/assert-never';
 import type { SyncWorkerRequest, SyncWorkerResponse } from '../shared/messages';
 
 // Entry: page-driven sync runs here, so decoding big pull pages and writing them to
@@ -14,5 +15,7 @@ self.addEventListener('message', (event: MessageEvent<SyncWorkerRequest>) => {
         self.postMessage({ type: 'SYNC_RESULT', requestId: request.requestId, entry } satisfies SyncWorkerResponse);
       });
       break;
+    default:
+      assertNever(request.type);
   }
 });

@@ -1,4 +1,6 @@
 /// <reference lib="webworker" />
+
+import { assertNever } from '../shared/assert-never';
 import type { TrendsRequest, TrendsResponse } from '../shared/trends-messages';
 import { dailyJob, dayChartJob } from './trends-jobs';
 
@@ -22,6 +24,8 @@ self.addEventListener('message', (event: MessageEvent<TrendsRequest>) => {
     case 'CANCEL':
       for (const job of running.values()) if (job.requestId === request.requestId) job.controller.abort();
       break;
+    default:
+      assertNever(request);
   }
 });
 

@@ -16,6 +16,7 @@ import type { Page } from 'playwright-core';
 import { openDatabase } from '../../server/db/open';
 import { ingestBatch } from '../../server/sync/ingest';
 import { prepareBatch } from '../../server/sync/prepare-batch';
+import { CHANNELS } from '../../src/shared/names';
 import { appendToChunk, emptyChunk, type HeartRateSample, minuteStartOf, type SampleChunk } from '../../src/shared/samples';
 import { encodeBatch } from '../../src/shared/sync/batch-codec';
 import { SYNC_MEDIA_TYPE } from '../../src/shared/sync/protocol';
@@ -181,13 +182,14 @@ async function main(): Promise<void> {
     // 2. Steady: "Sync now" (the page's sync worker), until the run is logged.
     const requestsBefore = proxy.log.length;
     const finished = page.evaluate(
-      () =>
+      (name) =>
         new Promise<SyncLogEntry>((resolve) => {
-          const channel = new BroadcastChannel('steady-sync');
+          const channel = new BroadcastChannel(name);
           channel.onmessage = (event: MessageEvent<{ type: string; entry: SyncLogEntry }>) => {
             if (event.data.type === 'SYNC_FINISHED' && event.data.entry.trigger === 'manual') resolve(event.data.entry);
           };
         }),
+      CHANNELS.syncRuns,
     );
     t = performance.now();
     await page.getByRole('button', { name: 'Sync now' }).click();

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYNC_TAG } from '../../src/shared/names';
 import type { OfflineErrorBody } from '../../src/shared/offline-answer';
 import type { SyncLogEntry } from '../../src/shared/sync/sync-store';
 import { readOutbox, readSyncLog, waitForCredentials, waitForLog } from '../helpers/app-db';
@@ -81,7 +82,7 @@ describe('the API with the server stopped', () => {
       const registration = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & { sync: { getTags(): Promise<string[]> } };
       return registration.sync.getTags();
     });
-    expect(tags).toContain('steady-sync');
+    expect(tags).toContain(SYNC_TAG);
   });
 
   it('logs no rejected respondWith and no unhandled error, in the page or the service worker', () => {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHeartRateMeasurement } from '../../src/shared/armband/heart-rate-measurement';
+import { NOTIFICATION_TAGS } from '../../src/shared/names';
 import { ArmbandEmulation, eventually } from '../helpers/armband-emulation';
 import { grantAllPermissions, launchBrowser, type TestBrowser, waitForController } from '../helpers/browser';
 import { builtAppDir, startTestServer, type TestServer } from '../helpers/server';
@@ -16,7 +17,7 @@ import { setPageHidden } from '../helpers/visibility';
 
 // Fixed: the origin must stay the same across the reload at the end.
 const PORT = 18251;
-const TAG = 'steady-pacing';
+const TAG = NOTIFICATION_TAGS.pacing;
 const THRESHOLD = 100;
 const DWELL_S = 5;
 

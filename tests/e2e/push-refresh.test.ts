@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceCredentials } from '../../src/db/schema';
 import type { PushKeyResponse, PushSubscriptionStateResponse } from '../../src/shared/api';
+import { NOTIFICATION_TAGS, SYNC_TAG } from '../../src/shared/names';
 import { minuteStartOf } from '../../src/shared/samples';
 import { readChunk, readDoc, readSyncLog, waitForCredentials, waitForLog } from '../helpers/app-db';
 import { grantAllPermissions, launchBrowser, registrationIdFor, type TestBrowser, waitForController } from '../helpers/browser';
@@ -183,7 +184,7 @@ describe('a push with no page of the app open', () => {
       {
         title: 'Synced from your other devices',
         body: 'Synced 20 min of heart-rate data and 1 check-in from your other devices.',
-        tag: 'steady-sync',
+        tag: NOTIFICATION_TAGS.syncStatus,
         data: { url: '/sync' },
         actions: [{ action: 'log-checkin', title: 'Log how I feel' }],
       },
@@ -210,7 +211,11 @@ describe('a push with no page of the app open', () => {
     expect(runs.at(-1)).toMatchObject({ outcome: 'ok', pulled: { chunks: 5, docs: { checkin: 1 } } });
     // The repeat ran no sync; its quiet notice replaced the first one (same tag).
     expect(await notifications()).toEqual([
-      expect.objectContaining({ title: 'Steady is up to date', body: 'Nothing new since the last update.', tag: 'steady-sync' }),
+      expect.objectContaining({
+        title: 'Steady is up to date',
+        body: 'Nothing new since the last update.',
+        tag: NOTIFICATION_TAGS.syncStatus,
+      }),
     ]);
   });
 });
@@ -251,7 +256,7 @@ describe('a push while the app is visible', () => {
 
 describe('the worker’s own re-check', () => {
   it.each([
-    ['sync', 'ServiceWorker.dispatchSyncEvent', { tag: 'steady-sync', lastChance: false }],
+    ['sync', 'ServiceWorker.dispatchSyncEvent', { tag: SYNC_TAG, lastChance: false }],
     ['periodicsync', 'ServiceWorker.dispatchPeriodicSyncEvent', { tag: 'nightly-sync' }],
   ] as const)(
     'after `%s` with no page open and notifications blocked, the server forgets the dead subscription',

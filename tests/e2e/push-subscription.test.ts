@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
 import type { DeviceCredentials } from '../../src/db/schema';
 import type { PushKeyResponse, PushSubscriptionStateResponse } from '../../src/shared/api';
+import { PUSH_TOPICS } from '../../src/shared/names';
 import { parsePushTickle } from '../../src/shared/push-tickle';
 import { minuteStartOf } from '../../src/shared/samples';
 import { waitForCredentials } from '../helpers/app-db';
@@ -130,7 +131,7 @@ describe('the Settings card with a working push service', () => {
     expect((await uploadBatch(server.url, other.deviceToken, { header: {}, chunks: theirs.chunks, docs: [] })).status).toBe(201);
     await pushService.waitFor(() => pushService.received(endpoint).length > 0);
     const [received] = pushService.received(endpoint);
-    expect(received).toMatchObject({ status: 201, problem: null, topic: 'steady-refresh' });
+    expect(received).toMatchObject({ status: 201, problem: null, topic: PUSH_TOPICS.refresh });
     expect(parsePushTickle(received?.payload)?.type).toBe('refresh');
   });
 

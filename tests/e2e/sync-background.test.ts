@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYNC_TAG } from '../../src/shared/names';
 import { chunkSamples, MINUTE_MS, minuteStartOf } from '../../src/shared/samples';
 import { putRecording, readChunk, readDoc, readOutbox, readSyncLog, waitForLog } from '../helpers/app-db';
 import { expectExactlySamples, serverReadings } from '../helpers/sync-assertions';
@@ -45,7 +46,7 @@ describe('background sync in Chromium (built app, real service worker)', () => {
       const registration = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & { sync: { getTags(): Promise<string[]> } };
       return registration.sync.getTags();
     });
-    expect(tags).toContain('steady-sync');
+    expect(tags).toContain(SYNC_TAG);
     expect((await readOutbox(page)).length).toBe(chunks.length);
     expect(await serverReadings(stack.server.url, credentials.deviceToken, ...range)).toHaveLength(0);
 

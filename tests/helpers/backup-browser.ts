@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { TransferRecord } from '../../src/shared/backup';
+import { LOCKS } from '../../src/shared/names';
 import type { SyncLogEntry } from '../../src/shared/sync/sync-store';
 import { grantAllPermissions, type LaunchOptions, launchBrowser, type TestBrowser, waitForController } from './browser';
 import { builtAppDir } from './server';
@@ -171,8 +172,8 @@ declare global {
   function idbCount(store: string): Promise<number>;
 }
 
-/** Holds the `steady-sync` Web Lock from page start, so no sync run pulls data behind a restore test's back. */
-export const HOLD_SYNC_LOCK = `navigator.locks.request('steady-sync', () => new Promise(() => {}));`;
+/** Holds the sync run's Web Lock from page start, so no sync run pulls data behind a restore test's back. */
+export const HOLD_SYNC_LOCK = `navigator.locks.request('${LOCKS.syncRun}', () => new Promise(() => {}));`;
 
 /** Makes the browser look like one without Background Fetch (Firefox, Safari): the app must use tus and Range. */
 export const NO_BACKGROUND_FETCH = `delete ServiceWorkerRegistration.prototype.backgroundFetch;`;

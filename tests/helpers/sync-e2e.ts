@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { DeviceCredentials } from '../../src/db/schema';
+import { SYNC_TAG } from '../../src/shared/names';
 import { type HeartRateSample, MINUTE_MS, type SampleChunk } from '../../src/shared/samples';
 import { waitForCredentials } from './app-db';
 import { grantAllPermissions, launchBrowser, registrationIdFor, type TestBrowser, waitForController } from './browser';
@@ -22,7 +23,7 @@ export interface SyncStack {
   registrationId: string;
   /** Stops the server and starts it again on the same port with the same data. */
   restartServer(): Promise<void>;
-  /** `ServiceWorker.dispatchSyncEvent` for the app's `steady-sync` tag. */
+  /** `ServiceWorker.dispatchSyncEvent` for the app's Background Sync tag. */
   dispatchSync(lastChance?: boolean): Promise<void>;
   /** `ServiceWorker.dispatchPeriodicSyncEvent` for the app's `nightly-sync` tag. */
   dispatchPeriodicSync(): Promise<void>;
@@ -69,7 +70,7 @@ export async function startSyncStack(env: Record<string, string> = {}): Promise<
       server = await server.restart();
     },
     async dispatchSync(lastChance = false) {
-      await cdp.send('ServiceWorker.dispatchSyncEvent', { origin, registrationId, tag: 'steady-sync', lastChance });
+      await cdp.send('ServiceWorker.dispatchSyncEvent', { origin, registrationId, tag: SYNC_TAG, lastChance });
     },
     async dispatchPeriodicSync() {
       await cdp.send('ServiceWorker.dispatchPeriodicSyncEvent', { origin, registrationId, tag: 'nightly-sync' });

@@ -6,6 +6,7 @@ import { type PushLog, PushSender } from '../../server/push/sender';
 import { PushService } from '../../server/push/service';
 import { loadVapidKeys, type VapidKeys } from '../../server/push/vapid-keys';
 import type { PushKeyResponse } from '../../src/shared/api';
+import { PUSH_TOPICS } from '../../src/shared/names';
 import { parsePushTickle } from '../../src/shared/push-tickle';
 import { LocalPushService, type SimulatedSubscription } from '../helpers/push-service';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -75,7 +76,7 @@ describe('a push as the push service receives it', () => {
     expect(report).toEqual({ targets: 1, sent: 1, failed: 0, removed: 0, skipped: 0 });
 
     const [request] = pushService.received(sub.endpoint);
-    expect(request).toMatchObject({ status: 201, ttl: 3600, urgency: 'normal', topic: 'steady-refresh', problem: null });
+    expect(request).toMatchObject({ status: 201, ttl: 3600, urgency: 'normal', topic: PUSH_TOPICS.refresh, problem: null });
     const payload = JSON.parse(request?.payload ?? 'null') as Record<string, unknown>;
     expect(Object.keys(payload).sort()).toEqual(['id', 'type']);
     expect(parsePushTickle(request?.payload)).toEqual({ type: 'refresh', id: expect.any(String) });
@@ -97,15 +98,18 @@ describe('a push as the push service receives it', () => {
     await service.send({ deviceIds: [deviceId] }, 'refresh');
     const received = pushService.received(sub.endpoint);
     expect(received.map((r) => [r.ttl, r.urgency, r.topic])).toEqual([
-      [12 * 3600, 'low', 'steady-sync'],
-      [24 * 3600, 'high', 'steady-message'],
-      [3600, 'normal', 'steady-refresh'],
-      [3600, 'normal', 'steady-refresh'],
+      [12 * 3600, 'low', PUSH_TOPICS.sync],
+      [24 * 3600, 'high', PUSH_TOPICS.message],
+      [3600, 'normal', PUSH_TOPICS.refresh],
+      [3600, 'normal', PUSH_TOPICS.refresh],
     ]);
     // The second refresh replaced the first in the device's mailbox (RFC 8030 §5.4).
     const mailbox = pushService.mailbox(sub.endpoint).map((m) => parsePushTickle(m.payload)?.type);
     expect(mailbox.sort()).toEqual(['message', 'refresh', 'sync']);
-    expect(pushService.mailbox(sub.endpoint, Date.now() + 2 * 3600_000).map((m) => m.topic)).toEqual(['steady-sync', 'steady-message']);
+    expect(pushService.mailbox(sub.endpoint, Date.now() + 2 * 3600_000).map((m) => m.topic)).toEqual([
+      PUSH_TOPICS.sync,
+      PUSH_TOPICS.message,
+    ]);
   });
 
   it('signs one JWT per push-service origin and reuses it', async () => {

@@ -5,6 +5,7 @@ import { type OpenDatabase, openDatabase } from '../../server/db/open';
 import type { PushService } from '../../server/push/service';
 import { PushTriggers } from '../../server/push/triggers';
 import type { PushKeyResponse } from '../../src/shared/api';
+import { PUSH_TOPICS } from '../../src/shared/names';
 import { parsePushTickle } from '../../src/shared/push-tickle';
 import { LocalPushService, type SimulatedSubscription } from '../helpers/push-service';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -104,7 +105,7 @@ describe('the stale-device check', () => {
     await pushService.waitFor(() => pushService.received(b.sub.endpoint).length > 0, 3000);
     await pause(500); // five more checks
     expect(types(b.sub)).toEqual(['sync']);
-    expect(pushService.received(b.sub.endpoint)[0]).toMatchObject({ urgency: 'low', topic: 'steady-sync' });
+    expect(pushService.received(b.sub.endpoint)[0]).toMatchObject({ urgency: 'low', topic: PUSH_TOPICS.sync });
     expect(types(a.sub)).toEqual([]);
     const state = await database.db.selectFrom('push_state').selectAll().where('device_id', '=', b.deviceId).executeTakeFirst();
     expect(Date.parse(state?.stale_sync_at ?? '')).toBeGreaterThan(Date.now() - 5000);

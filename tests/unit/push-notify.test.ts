@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NOTIFICATION_TAGS } from '../../src/shared/names';
 import { parsePushTickle } from '../../src/shared/push-tickle';
 import type { SyncLogEntry } from '../../src/shared/sync/sync-store';
 import { describePushResult } from '../../sw/notify';
@@ -34,7 +35,7 @@ describe('describePushResult', () => {
     const content = describePushResult({ type: 'refresh', id: '1' }, run({ downRecords: 125, pulled: { chunks: 125, docs: {} } }));
     expect(content).toMatchObject({
       body: 'Synced 2 h 5 min of heart-rate data from your other devices.',
-      tag: 'steady-sync',
+      tag: NOTIFICATION_TAGS.syncStatus,
       url: '/sync',
     });
   });
