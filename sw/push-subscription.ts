@@ -1,15 +1,10 @@
 import { openSteadyDb } from '../src/db/schema';
 import { exclusive } from '../src/shared/exclusive';
 import { callApi } from '../src/shared/http-client';
-import { LOCKS, PERIODIC_SYNC_TAG, SYNC_TAG } from '../src/shared/names';
+import { LOCKS } from '../src/shared/names';
 import { checkPushSubscription, type PushSubscriptionDeps, subscribeBrowser } from '../src/shared/push-subscription-flow';
 
 declare const self: ServiceWorkerGlobalScope;
-
-// Not yet in TypeScript's WebWorker lib.
-interface TaggedEvent extends ExtendableEvent {
-  readonly tag: string;
-}
 
 /** This device's credentials and the worker's PushManager; null before the account exists. */
 async function pushDeps(): Promise<PushSubscriptionDeps | null> {
@@ -38,18 +33,11 @@ export async function keepPushSubscription(after: string): Promise<void> {
   }
 }
 
-/** The push subscription's upkeep in the worker: after each background sync, and on `pushsubscriptionchange`. */
+/**
+ * `pushsubscriptionchange` (the re-check after each background sync is called by sw/sync.ts,
+ * once its run has ended).
+ */
 export function handlePushSubscriptionEvents(): void {
-  // Registered after sw/sync.ts's listeners, so their run has asked for the sync lock first;
-  // taking it empty waits for that run to end.
-  const afterSync = (event: ExtendableEvent, what: string) =>
-    event.waitUntil(exclusive(LOCKS.syncRun, {}, async () => undefined).then(() => keepPushSubscription(what)));
-  self.addEventListener('sync', (event) => {
-    if ((event as TaggedEvent).tag === SYNC_TAG) afterSync(event as ExtendableEvent, 'sync');
-  });
-  self.addEventListener('periodicsync', (event) => {
-    if ((event as TaggedEvent).tag === PERIODIC_SYNC_TAG) afterSync(event as ExtendableEvent, 'periodicsync');
-  });
   // https://w3c.github.io/push-api/#the-pushsubscriptionchange-event — Firefox fires it; either
   // subscription may be null.
   self.addEventListener('pushsubscriptionchange', (event) => {

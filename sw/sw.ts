@@ -12,5 +12,4 @@ routeAppShell();
 handleSyncEvents();
 handleBackgroundFetchEvents();
 handlePushEvents();
-// After handleSyncEvents: its listeners must ask for the sync lock before this module's do.
 handlePushSubscriptionEvents();

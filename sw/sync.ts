@@ -1,5 +1,6 @@
 import { runSyncExclusive } from '../src/db/sync-runner';
 import { PERIODIC_SYNC_TAG, SYNC_TAG } from '../src/shared/names';
+import { keepPushSubscription } from './push-subscription';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -21,7 +22,9 @@ export function handleSyncEvents(): void {
     const sync = event as SyncEvent;
     if (sync.tag !== SYNC_TAG) return;
     sync.waitUntil(
-      runSyncExclusive('sync', { lastChance: sync.lastChance }).then((entry) => {
+      runSyncExclusive('sync', { lastChance: sync.lastChance }).then(async (entry) => {
+        // Each wake-up is also a chance to notice a changed push key (never throws).
+        await keepPushSubscription('sync');
         // Rejecting asks the browser to fire `sync` again later, with backoff. On the last
         // chance it will not; the log says so and the next trigger carries on.
         const unfinished = entry.outcome === 'offline' || entry.outcome === 'retry-later' || entry.outcome === 'error';
@@ -32,6 +35,6 @@ export function handleSyncEvents(): void {
   self.addEventListener('periodicsync', (event) => {
     const periodic = event as PeriodicSyncEvent;
     if (periodic.tag !== PERIODIC_SYNC_TAG) return;
-    periodic.waitUntil(runSyncExclusive('periodicsync'));
+    periodic.waitUntil(runSyncExclusive('periodicsync').then(() => keepPushSubscription('periodicsync')));
   });
 }
