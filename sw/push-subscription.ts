@@ -1,6 +1,6 @@
 import { openSteadyDb } from '../src/db/schema';
 import { PERIODIC_SYNC_TAG, SYNC_TAG } from '../src/shared/background-tags';
-import { callApi } from '../src/shared/http-client';
+import { apiCaller } from '../src/shared/http-client';
 import {
   checkPushSubscription,
   PUSH_SUBSCRIPTION_LOCK,
@@ -24,7 +24,7 @@ async function pushDeps(): Promise<PushSubscriptionDeps | null> {
   if (!credentials) return null;
   return {
     pushManager: self.registration.pushManager,
-    call: (call) => callApi((input, init) => fetch(input, init), '', call),
+    call: apiCaller((input, init) => fetch(input, init), ''),
     token: credentials.deviceToken,
   };
 }
