@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableRouteFor } from '../../server/rate-limit/rules';
 import { methodsOf, ROUTES, type RouteName } from '../../src/shared/routes';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -50,5 +51,13 @@ describe('the route table (src/shared/routes.ts)', () => {
       const response = await fetch(`${server.url}${url}`, { method });
       expect({ name, unauthorized: response.status === 401 }).toEqual({ name, unauthorized: spec.auth });
     }
+  });
+
+  it('finds each registered route back by its method and URL, as the rate limits look them up', () => {
+    for (const name of Object.keys(ROUTES) as RouteName[]) {
+      for (const method of methodsOf(name)) expect(tableRouteFor(method, ROUTES[name].path)).toBe(name);
+    }
+    // Fastify's automatic HEAD beside a GET is not a route of the table, so no limit attaches to it.
+    expect(tableRouteFor('HEAD', ROUTES.exportBackup.path)).toBeNull();
   });
 });
