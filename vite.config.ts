@@ -41,6 +41,7 @@ export default defineConfig({
             'tests/server/rate-limits.test.ts',
             'tests/server/backups.test.ts',
             'tests/server/hostile-backups.test.ts',
+            'tests/server/routes-table.test.ts',
           ],
           env: { STEADY_TEST_DB: 'postgres' },
           testTimeout: 20_000,

@@ -1,6 +1,6 @@
 import { openSteadyDb } from '../src/db/schema';
 import { exclusive } from '../src/shared/exclusive';
-import { callApi } from '../src/shared/http-client';
+import { apiCaller } from '../src/shared/http-client';
 import { LOCKS } from '../src/shared/names';
 import { checkPushSubscription, type PushSubscriptionDeps, subscribeBrowser } from '../src/shared/push-subscription-flow';
 
@@ -12,7 +12,7 @@ async function pushDeps(): Promise<PushSubscriptionDeps | null> {
   if (!credentials) return null;
   return {
     pushManager: self.registration.pushManager,
-    call: (call) => callApi((input, init) => fetch(input, init), '', call),
+    call: apiCaller((input, init) => fetch(input, init), ''),
     token: credentials.deviceToken,
   };
 }

@@ -1,11 +1,12 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { RouteName } from '../../src/shared/routes';
 import { deviceOf } from '../auth/authenticate';
 import type { Database } from '../db/schema';
 import { ApiError } from '../errors';
 import { DatabaseCounters, MemoryCounters } from './counters';
-import { type RateLimitConfig, ROUTE_LIMITS, type RouteLimitName, routeLimitFor } from './rules';
+import { type RateLimitConfig, ROUTE_LIMITS, type RouteLimitName, routeLimitFor, tableRouteFor } from './rules';
 
 const tooMany = (seconds: number) =>
   new ApiError(429, 'RATE_LIMITED', `too many requests: try again in ${seconds} second${seconds === 1 ? '' : 's'}`);
@@ -17,8 +18,9 @@ const tooMany = (seconds: number) =>
  * - the limits of ROUTE_LIMITS on top, counted in the database so that every instance shares
  *   them: anonymous routes per address before anything is parsed, authenticated routes per
  *   account once the device token has been checked.
- * Register before any route. A route named in ROUTE_LIMITS that never appears fails start-up,
- * so a renamed path cannot silently lose its limit.
+ * Register before any route. ROUTE_LIMITS names routes by their key in the route table, so a
+ * renamed route fails to compile; a named route that is never registered fails start-up.
+ * Either way no limit is silently lost.
  */
 export async function rateLimits(app: FastifyInstance, { limits, db }: { limits: RateLimitConfig; db: Kysely<Database> }) {
   const routeCounters = new DatabaseCounters(db);
@@ -34,13 +36,14 @@ export async function rateLimits(app: FastifyInstance, { limits, db }: { limits:
     errorResponseBuilder: (_request, context) => tooMany(Math.ceil(context.ttl / 1000)),
   });
 
-  const seen = new Set<string>();
+  const seen = new Set<RouteName>();
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
-      const name = routeLimitFor(method, route.url);
-      if (!name) continue;
-      seen.add(`${method} ${route.url}`);
+      const tableRoute = tableRouteFor(method, route.url);
+      const name = tableRoute && routeLimitFor(tableRoute);
+      if (!tableRoute || !name) continue;
+      seen.add(tableRoute);
       attach(route, method, name);
     }
   });

@@ -5,6 +5,7 @@ import { deviceOf, requireDevice } from '../auth/authenticate';
 import { BackupFiles } from '../backups/store';
 import type { Config } from '../config';
 import type { OpenDatabase } from '../db/open';
+import { routeRegistrar } from './route';
 
 /** Tables whose rows name the account directly; each is emptied of the account's rows by name. */
 const ACCOUNT_TABLES = [
@@ -30,7 +31,8 @@ export async function accountDeletionRoutes(
   const { db } = database;
   const files = new BackupFiles(config.dataDir, db);
 
-  app.delete('/api/accounts/me', { preHandler: requireDevice(db) }, async (request, reply) => {
+  const route = routeRegistrar(app, requireDevice(db));
+  route('deleteAccount', {}, async (request, reply) => {
     const { accountId } = deviceOf(request);
     await db.transaction().execute(async (trx) => {
       // Rows are deleted by name rather than left to ON DELETE CASCADE, so a table added later

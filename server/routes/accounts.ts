@@ -1,22 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type {
-  CreateAccountRequest,
-  CreateAccountResponse,
-  CreatePairingCodeResponse,
-  DeviceInfo,
-  JoinAccountRequest,
-  JoinAccountResponse,
-  ListDevicesResponse,
-} from '../../src/shared/api';
+import type { DeviceInfo } from '../../src/shared/api';
 import { normalisePairingCode, PAIRING_CODE_PATTERN } from '../../src/shared/api';
 import { deviceOf, requireDevice } from '../auth/authenticate';
 import { createPairingCode, type PairingLimits, redeemPairingCode, revokeDevice } from '../auth/pairing-codes';
 import { hashSecret, newDeviceToken } from '../auth/secrets';
 import type { OpenDatabase } from '../db/open';
 import { ApiError, notFound } from '../errors';
-
-const deviceName = { type: 'string', minLength: 1, maxLength: 80 } as const;
+import { routeRegistrar } from './route';
 
 export interface AccountRoutesOptions {
   database: OpenDatabase;
@@ -28,20 +19,17 @@ export interface AccountRoutesOptions {
 /** Accounts and their devices: create, pair another device with a one-time code, list, revoke. */
 export async function accountRoutes(app: FastifyInstance, { database, config, now = () => new Date() }: AccountRoutesOptions) {
   const { db } = database;
-  const authenticated = { preHandler: requireDevice(db) };
+  const route = routeRegistrar(app, requireDevice(db));
 
-  app.post<{ Body: CreateAccountRequest }>(
-    '/api/accounts',
+  route(
+    'createAccount',
     {
       // Every field is optional, so is the body: a bare POST (no content-type, no body) is `{}`.
       preValidation: async (request) => {
         if (request.body === undefined) request.body = {};
       },
-      schema: {
-        body: { type: 'object', additionalProperties: false, properties: { name: deviceName } },
-      },
     },
-    async (request, reply): Promise<CreateAccountResponse> => {
+    async (request, reply) => {
       const accountId = randomUUID();
       const deviceId = randomUUID();
       const deviceToken = newDeviceToken();
@@ -72,36 +60,23 @@ export async function accountRoutes(app: FastifyInstance, { database, config, no
 
   // The per-account quota bounds what is stored; the pairingCodes rate limit
   // (server/rate-limit/rules.ts) bounds the scrypt work of a device asking in a loop.
-  app.post('/api/pairing-codes', authenticated, async (request, reply): Promise<CreatePairingCodeResponse> => {
+  route('createPairingCode', {}, async (request, reply) => {
     const created = await createPairingCode(db, deviceOf(request), now(), config);
     reply.code(201);
     return created;
   });
 
-  app.post<{ Body: JoinAccountRequest }>(
-    '/api/devices',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['pairingCode', 'name'],
-          properties: { pairingCode: { type: 'string', maxLength: 40 }, name: deviceName },
-        },
-      },
-    },
-    async (request, reply): Promise<JoinAccountResponse> => {
-      const code = normalisePairingCode(request.body.pairingCode);
-      if (!new RegExp(PAIRING_CODE_PATTERN).test(code)) {
-        throw new ApiError(400, 'VALIDATION', 'body/pairingCode must be 16 letters and digits, like ABCD-EFGH-JKMN-PQRS');
-      }
-      const joined = await redeemPairingCode(db, code, request.body.name, now(), config);
-      reply.code(201);
-      return joined;
-    },
-  );
+  route('joinDevice', {}, async (request, reply) => {
+    const code = normalisePairingCode(request.body.pairingCode);
+    if (!new RegExp(PAIRING_CODE_PATTERN).test(code)) {
+      throw new ApiError(400, 'VALIDATION', 'body/pairingCode must be 16 letters and digits, like ABCD-EFGH-JKMN-PQRS');
+    }
+    const joined = await redeemPairingCode(db, code, request.body.name, now(), config);
+    reply.code(201);
+    return joined;
+  });
 
-  app.get('/api/devices', authenticated, async (request): Promise<ListDevicesResponse> => {
+  route('listDevices', {}, async (request) => {
     const me = deviceOf(request);
     const rows = await db
       .selectFrom('devices')
@@ -120,13 +95,9 @@ export async function accountRoutes(app: FastifyInstance, { database, config, no
     return { devices };
   });
 
-  app.delete<{ Params: { id: string } }>(
-    '/api/devices/:id',
-    { ...authenticated, schema: { params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } } } },
-    async (request, reply) => {
-      // Scoped by account: another account's device is indistinguishable from a missing one.
-      if (!(await revokeDevice(db, deviceOf(request).accountId, request.params.id, now()))) throw notFound('device');
-      reply.code(204);
-    },
-  );
+  route('revokeDevice', {}, async (request, reply) => {
+    // Scoped by account: another account's device is indistinguishable from a missing one.
+    if (!(await revokeDevice(db, deviceOf(request).accountId, request.params.id, now()))) throw notFound('device');
+    reply.code(204);
+  });
 }

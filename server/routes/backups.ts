@@ -7,11 +7,8 @@ import {
   BACKUP_ID_PATTERN,
   BACKUP_MEDIA_TYPE,
   type BackupInfo,
-  type ListBackupsResponse,
   SHA256_HEADER,
   SHA256_PATTERN,
-  type StoredBackupResponse,
-  TUS_ENDPOINT,
 } from '../../src/shared/backup';
 import { deviceOf, requireDevice } from '../auth/authenticate';
 import { cleanUpBackups, scheduleCleanup } from '../backups/cleanup';
@@ -24,6 +21,7 @@ import { bindDevice, createTusServer, reservedBytes } from '../backups/tus';
 import type { Config } from '../config';
 import type { OpenDatabase } from '../db/open';
 import { ApiError, notFound } from '../errors';
+import { routeRegistrar } from './route';
 
 export interface BackupRouteOptions {
   database: OpenDatabase;
@@ -33,19 +31,16 @@ export interface BackupRouteOptions {
   >;
 }
 
-const idParams = { type: 'object', properties: { id: { type: 'string', pattern: BACKUP_ID_PATTERN } } } as const;
-
 /**
  * Backups (src/shared/backup.ts): direct and tus uploads, listing, exports, ranged downloads.
  * All account-scoped, and bounded per account: uploads by BACKUP_QUOTA_BYTES and BACKUP_KEEP_COUNT,
- * exports to one being built at a time. Each route is a plain `app.<method>(url, options, handler)`,
- * so a rate limit can be added to its options.
+ * exports to one being built at a time. Paths and schemas come from src/shared/routes.ts.
  */
 export async function backupRoutes(app: FastifyInstance, { database, config }: BackupRouteOptions) {
   const quota = { bytes: config.backupQuotaBytes, count: config.backupKeepCount };
   const files = new BackupFiles(config.dataDir, database.db, quota);
   const tus = createTusServer(files, config.backupMaxBytes, (error) => app.log.error({ err: error }, 'tus request failed'));
-  const authenticated = requireDevice(database.db);
+  const route = routeRegistrar(app, requireDevice(database.db));
   /** Direct uploads being received, by `${accountId}/${backupId}`. */
   const inflight = new Map<string, AbortController>();
   /** Accounts whose export is being built: an export reads every record of the account, so one at a time. */
@@ -73,7 +68,7 @@ export async function backupRoutes(app: FastifyInstance, { database, config }: B
   });
   app.addHook('onClose', async () => lifetime.abort());
 
-  app.post('/api/backups', { preHandler: authenticated }, async (request, reply): Promise<StoredBackupResponse> => {
+  route('uploadBackup', {}, async (request, reply) => {
     const me = deviceOf(request);
     if (request.headers['content-type']?.split(';')[0]?.trim() !== BACKUP_MEDIA_TYPE) {
       throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the archive as ${BACKUP_MEDIA_TYPE}`);
@@ -136,24 +131,20 @@ export async function backupRoutes(app: FastifyInstance, { database, config }: B
   // Cancelling a Background Fetch upload: the client cannot safely abort it (see TransferRecord.cancelRequested),
   // so the server stops reading and answers the upload 409 with `Connection: close`. An answer, not a
   // cut connection: Chromium resends a request body on a reset connection, but not after an answer.
-  app.delete<{ Params: { id: string } }>(
-    '/api/backups/:id/upload',
-    { preHandler: authenticated, schema: { params: idParams } },
-    async (request, reply) => {
-      const me = deviceOf(request);
-      const upload = inflight.get(`${me.accountId}/${request.params.id}`);
-      if (!upload) throw notFound('upload in progress');
-      upload.abort(new ApiError(409, 'UPLOAD_CANCELLED', 'the upload was cancelled from another request'));
-      reply.code(204);
-    },
-  );
+  route('cancelBackupUpload', {}, async (request, reply) => {
+    const me = deviceOf(request);
+    const upload = inflight.get(`${me.accountId}/${request.params.id}`);
+    if (!upload) throw notFound('upload in progress');
+    upload.abort(new ApiError(409, 'UPLOAD_CANCELLED', 'the upload was cancelled from another request'));
+    reply.code(204);
+  });
 
-  app.get('/api/backups', { preHandler: authenticated }, async (request): Promise<ListBackupsResponse> => {
+  route('listBackups', {}, async (request) => {
     const me = deviceOf(request);
     return { backups: await files.list(me.accountId), maxBytes: config.backupMaxBytes, quota };
   });
 
-  app.get('/api/backups/export', { preHandler: authenticated }, async (request, reply) => {
+  route('exportBackup', {}, async (request, reply) => {
     const me = deviceOf(request);
     const done = startExport(me.accountId);
     // Whether the archive was sent whole or the client went away, the socket's answer ends here.
@@ -165,7 +156,7 @@ export async function backupRoutes(app: FastifyInstance, { database, config }: B
     return reply.send(exportArchive(database.db, me.accountId, me.deviceId));
   });
 
-  app.post('/api/backups/export', { preHandler: authenticated }, async (request, reply): Promise<BackupInfo> => {
+  route('storeExport', {}, async (request, reply) => {
     const me = deviceOf(request);
     const done = startExport(me.accountId);
     const temp = await files.tempPath(me.accountId).catch((error: unknown) => {
@@ -191,28 +182,20 @@ export async function backupRoutes(app: FastifyInstance, { database, config }: B
     }
   });
 
-  app.delete<{ Params: { id: string } }>(
-    '/api/backups/:id',
-    { preHandler: authenticated, schema: { params: idParams } },
-    async (request, reply) => {
-      const me = deviceOf(request);
-      if (!(await files.find(me.accountId, request.params.id))) throw notFound('backup');
-      await files.remove(me.accountId, request.params.id);
-      reply.code(204);
-    },
-  );
+  route('deleteBackup', {}, async (request, reply) => {
+    const me = deviceOf(request);
+    if (!(await files.find(me.accountId, request.params.id))) throw notFound('backup');
+    await files.remove(me.accountId, request.params.id);
+    reply.code(204);
+  });
 
-  app.get<{ Params: { id: string } }>(
-    '/api/backups/:id',
-    { preHandler: authenticated, schema: { params: idParams } },
-    async (request, reply) => {
-      const me = deviceOf(request);
-      // Scoped by account: another account's backup is indistinguishable from a missing one.
-      const backup = await files.find(me.accountId, request.params.id);
-      if (!backup) throw notFound('backup');
-      return sendArchive(request, reply, files.archivePath(me.accountId, backup.id), backup);
-    },
-  );
+  route('downloadBackup', {}, async (request, reply) => {
+    const me = deviceOf(request);
+    // Scoped by account: another account's backup is indistinguishable from a missing one.
+    const backup = await files.find(me.accountId, request.params.id);
+    if (!backup) throw notFound('backup');
+    return sendArchive(request, reply, files.archivePath(me.accountId, backup.id), backup);
+  });
 
   // tus: Fastify authenticates, then hands the raw request to @tus/server, whose hooks check the
   // upload's owner with the id tus itself reads from the URL (server/backups/tus.ts). Creation
@@ -222,15 +205,11 @@ export async function backupRoutes(app: FastifyInstance, { database, config }: B
     reply.hijack();
     await tus.handle(request.raw, reply.raw);
   };
-  app.route({ method: 'POST', url: TUS_ENDPOINT, preHandler: authenticated, handler: tusHandler });
-  app.route({ method: ['HEAD', 'PATCH', 'DELETE'], url: `${TUS_ENDPOINT}/:id`, preHandler: authenticated, handler: tusHandler });
-  app.route({
-    method: 'OPTIONS',
-    url: `${TUS_ENDPOINT}*`,
-    handler: async (request, reply) => {
-      reply.hijack();
-      await tus.handle(request.raw, reply.raw);
-    },
+  route('tusCreate', {}, tusHandler);
+  route('tusUpload', {}, tusHandler);
+  route('tusOptions', {}, async (request, reply) => {
+    reply.hijack();
+    await tus.handle(request.raw, reply.raw);
   });
 }
 

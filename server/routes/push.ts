@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { PushKeyResponse, PushSubscriptionRequest, PushSubscriptionStateResponse } from '../../src/shared/api';
+import type { PushSubscriptionStateResponse } from '../../src/shared/api';
 import { deviceOf, requireDevice } from '../auth/authenticate';
 import type { Config } from '../config';
 import type { OpenDatabase } from '../db/open';
 import { ApiError } from '../errors';
 import { validateSubscription } from '../push/subscription-validation';
 import { loadVapidKeys, type VapidKeys } from '../push/vapid-keys';
-
-const base64url = { type: 'string', maxLength: 256 } as const;
+import { routeRegistrar } from './route';
 
 /** Web Push: the VAPID key, and each device's one subscription (PUT replaces, DELETE removes). */
 export async function pushRoutes(app: FastifyInstance, { database, config }: { database: OpenDatabase; config: Config }) {
@@ -18,7 +17,7 @@ export async function pushRoutes(app: FastifyInstance, { database, config }: { d
     loaded ??= loadVapidKeys(config.dataDir, config.push);
     return loaded;
   };
-  const authenticated = { preHandler: requireDevice(db) };
+  const route = routeRegistrar(app, requireDevice(db));
 
   async function state(deviceId: string): Promise<PushSubscriptionStateResponse> {
     const keys = currentKeys();
@@ -36,38 +35,18 @@ export async function pushRoutes(app: FastifyInstance, { database, config }: { d
     };
   }
 
-  app.get('/api/push/key', async (): Promise<PushKeyResponse> => {
+  route('pushKey', {}, async () => {
     const { publicKey, keyId } = currentKeys();
     return { publicKey, keyId };
   });
 
-  app.get('/api/push/subscription', authenticated, async (request) => state(deviceOf(request).deviceId));
+  route('getPushSubscription', {}, async (request) => state(deviceOf(request).deviceId));
 
-  app.put<{ Body: PushSubscriptionRequest }>(
-    '/api/push/subscription',
-    {
-      // Authenticate before the body is validated: an anonymous caller learns nothing about the rules.
-      preValidation: authenticated.preHandler,
-      schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['endpoint', 'keys'],
-          properties: {
-            endpoint: { type: 'string', maxLength: 4096 },
-            expirationTime: { type: ['number', 'null'] },
-            keys: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['p256dh', 'auth'],
-              properties: { p256dh: base64url, auth: base64url },
-            },
-            keyId: { type: 'string', maxLength: 64 },
-          },
-        },
-      },
-    },
-    async (request, reply): Promise<PushSubscriptionStateResponse> => {
+  route(
+    'putPushSubscription',
+    // Authenticate before the body is validated: an anonymous caller learns nothing about the rules.
+    { authenticateBeforeValidation: true },
+    async (request, reply) => {
       const me = deviceOf(request);
       const keys = currentKeys();
       const checked = validateSubscription(request.body, config.push.allowedHosts, Date.now());
@@ -106,7 +85,7 @@ export async function pushRoutes(app: FastifyInstance, { database, config }: { d
     },
   );
 
-  app.delete('/api/push/subscription', authenticated, async (request, reply) => {
+  route('deletePushSubscription', {}, async (request, reply) => {
     await db.deleteFrom('push_subscriptions').where('device_id', '=', deviceOf(request).deviceId).execute();
     reply.code(204);
   });

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
-  BATCH_ID_PATTERN,
   PULL_PAGE_LIMIT,
   QUOTA_RECORDS,
   READINGS_MAX_RANGE_MS,
@@ -14,6 +13,7 @@ import { BatchPool, type BatchPoolOptions } from '../sync/batch-pool';
 import { ingestBatch } from '../sync/ingest';
 import { pullChanges, readingsPage } from '../sync/pull';
 import { decodeCursor, decodeReadingsCursor, encodeReadingsCursor } from '../sync/record-codec';
+import { routeRegistrar } from './route';
 
 export interface SyncRouteOptions {
   database: OpenDatabase;
@@ -51,107 +51,69 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
   const pool = new BatchPool(options.pool);
   app.addHook('onClose', () => pool.close());
   app.addContentTypeParser(SYNC_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
-  const authenticated = requireDevice(db);
+  const route = routeRegistrar(app, requireDevice(db));
 
-  app.put<{ Params: { batchId: string }; Body: Buffer }>(
-    '/api/sync/batches/:batchId',
-    {
-      preHandler: authenticated,
-      bodyLimit,
-      schema: { params: { type: 'object', properties: { batchId: { type: 'string', pattern: BATCH_ID_PATTERN } } } },
-    },
-    async (request, reply) => {
-      if (!Buffer.isBuffer(request.body)) {
-        throw new ApiError(415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE', `send the batch as ${SYNC_MEDIA_TYPE}`);
-      }
-      const me = deviceOf(request);
-      let prepared: Awaited<ReturnType<BatchPool['prepare']>>;
-      try {
-        prepared = await pool.prepare(request.body);
-      } catch (error) {
-        // The worker died on this batch (its resource limits): the content is to blame, not the server.
-        request.log.warn({ err: error }, 'batch worker failed');
-        throw new ApiError(400, 'MALFORMED_BATCH', 'batch rejected: it could not be decoded within the server limits');
-      }
-      if (prepared === null) return busy(reply);
-      if (!prepared.ok) throw new ApiError(prepared.status, prepared.code, prepared.message);
-      try {
-        const result = await ingestBatch(db, {
-          accountId: me.accountId,
-          deviceId: me.deviceId,
-          batchId: request.params.batchId,
-          contentHash: prepared.contentHash,
-          records: prepared.records,
-          quota: { maxRecords },
-        });
-        if (result.changed) onDataUploaded?.(me.accountId, me.deviceId);
-        reply.code(result.fresh ? 201 : 200);
-        return result.response;
-      } catch (error) {
-        if (error instanceof ApiError && error.code === QUOTA_RECORDS) return sendError(reply, 507, error.code, error.message);
-        throw error;
-      }
-    },
-  );
+  route('uploadBatch', { bodyLimit }, async (request, reply) => {
+    if (!Buffer.isBuffer(request.body)) {
+      throw new ApiError(415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE', `send the batch as ${SYNC_MEDIA_TYPE}`);
+    }
+    const me = deviceOf(request);
+    let prepared: Awaited<ReturnType<BatchPool['prepare']>>;
+    try {
+      prepared = await pool.prepare(request.body);
+    } catch (error) {
+      // The worker died on this batch (its resource limits): the content is to blame, not the server.
+      request.log.warn({ err: error }, 'batch worker failed');
+      throw new ApiError(400, 'MALFORMED_BATCH', 'batch rejected: it could not be decoded within the server limits');
+    }
+    if (prepared === null) return busy(reply);
+    if (!prepared.ok) throw new ApiError(prepared.status, prepared.code, prepared.message);
+    try {
+      const result = await ingestBatch(db, {
+        accountId: me.accountId,
+        deviceId: me.deviceId,
+        batchId: request.params.batchId,
+        contentHash: prepared.contentHash,
+        records: prepared.records,
+        quota: { maxRecords },
+      });
+      if (result.changed) onDataUploaded?.(me.accountId, me.deviceId);
+      reply.code(result.fresh ? 201 : 200);
+      return result.response;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === QUOTA_RECORDS) return sendError(reply, 507, error.code, error.message);
+      throw error;
+    }
+  });
 
-  app.get<{ Querystring: { cursor?: string; limit?: string } }>(
-    '/api/sync/changes',
-    {
-      preHandler: authenticated,
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { cursor: { type: 'string', maxLength: 64 }, limit: { type: 'string', pattern: '^[1-9][0-9]{0,3}$' } },
-        },
-      },
-    },
-    async (request, reply) => {
-      const me = deviceOf(request);
-      const after = request.query.cursor ? decodeCursor(request.query.cursor) : 0;
-      if (after === null) throw new ApiError(400, 'BAD_CURSOR', 'querystring/cursor is not a cursor this server issued');
-      const limit = Math.min(PULL_PAGE_LIMIT, Number(request.query.limit ?? PULL_PAGE_LIMIT));
-      const page = await pullChanges(db, me.accountId, me.deviceId, after, limit);
-      const body = await pool.encodePage(page);
-      if (body === null) return busy(reply);
-      reply.header('Content-Type', SYNC_MEDIA_TYPE).header('Cache-Control', 'no-store');
-      return reply.send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
-    },
-  );
+  route('pullChanges', {}, async (request, reply) => {
+    const me = deviceOf(request);
+    const after = request.query.cursor ? decodeCursor(request.query.cursor) : 0;
+    if (after === null) throw new ApiError(400, 'BAD_CURSOR', 'querystring/cursor is not a cursor this server issued');
+    const limit = Math.min(PULL_PAGE_LIMIT, Number(request.query.limit ?? PULL_PAGE_LIMIT));
+    const page = await pullChanges(db, me.accountId, me.deviceId, after, limit);
+    const body = await pool.encodePage(page);
+    if (body === null) return busy(reply);
+    reply.header('Content-Type', SYNC_MEDIA_TYPE).header('Cache-Control', 'no-store');
+    return reply.send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  });
 
-  app.get<{ Querystring: { from: string; to: string; cursor?: string } }>(
-    '/api/readings',
-    {
-      preHandler: authenticated,
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['from', 'to'],
-          properties: {
-            from: { type: 'string', format: 'date-time' },
-            to: { type: 'string', format: 'date-time' },
-            cursor: { type: 'string', maxLength: 400 },
-          },
-        },
-      },
-    },
-    async (request, reply) => {
-      const me = deviceOf(request);
-      const from = Date.parse(request.query.from);
-      const to = Date.parse(request.query.to);
-      if (!(to > from)) throw new ApiError(400, 'VALIDATION', 'querystring/to must be after querystring/from');
-      if (to - from > READINGS_MAX_RANGE_MS) throw new ApiError(400, 'VALIDATION', 'querystring: ask for at most 7 days at a time');
-      const after = request.query.cursor === undefined ? null : decodeReadingsCursor(request.query.cursor);
-      if (after === null && request.query.cursor !== undefined)
-        throw new ApiError(400, 'BAD_CURSOR', 'querystring/cursor is not a readings cursor this server issued');
-      const page = await readingsPage(db, me.accountId, from, to, after);
-      const items = await pool.readingsJson({ bodies: page.bodies, from, to });
-      if (items === null) return busy(reply);
-      // Written out here, not by Fastify's serialiser: the worker made the readings' JSON. The shape is ReadingsResponse.
-      const head: Omit<ReadingsResponse, 'readings' | 'next'> = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
-      const next: ReadingsResponse['next'] = page.next && encodeReadingsCursor(page.next);
-      reply.type('application/json; charset=utf-8');
-      return reply.send(`${JSON.stringify(head).slice(0, -1)},"readings":[${items}],"next":${JSON.stringify(next)}}`);
-    },
-  );
+  route('readings', {}, async (request, reply) => {
+    const me = deviceOf(request);
+    const from = Date.parse(request.query.from);
+    const to = Date.parse(request.query.to);
+    if (!(to > from)) throw new ApiError(400, 'VALIDATION', 'querystring/to must be after querystring/from');
+    if (to - from > READINGS_MAX_RANGE_MS) throw new ApiError(400, 'VALIDATION', 'querystring: ask for at most 7 days at a time');
+    const after = request.query.cursor === undefined ? null : decodeReadingsCursor(request.query.cursor);
+    if (after === null && request.query.cursor !== undefined)
+      throw new ApiError(400, 'BAD_CURSOR', 'querystring/cursor is not a readings cursor this server issued');
+    const page = await readingsPage(db, me.accountId, from, to, after);
+    const items = await pool.readingsJson({ bodies: page.bodies, from, to });
+    if (items === null) return busy(reply);
+    // Written out here, not by Fastify's serialiser: the worker made the readings' JSON. The shape is ReadingsResponse.
+    const head: Omit<ReadingsResponse, 'readings' | 'next'> = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+    const next: ReadingsResponse['next'] = page.next && encodeReadingsCursor(page.next);
+    reply.type('application/json; charset=utf-8');
+    return reply.send(`${JSON.stringify(head).slice(0, -1)},"readings":[${items}],"next":${JSON.stringify(next)}}`);
+  });
 }

@@ -2,7 +2,7 @@ import { signal } from '@preact/signals';
 import { api } from '../api/api';
 import { switchAccount } from '../db/account-switch';
 import { type DeviceCredentials, openSteadyDb } from '../db/schema';
-import type { CreateAccountResponse, JoinAccountRequest, JoinAccountResponse } from '../shared/api';
+import type { JoinAccountRequest } from '../shared/api';
 import { backoffDelay, sleep } from '../shared/backoff';
 import { exclusive } from '../shared/exclusive';
 import { ApiRequestError } from '../shared/http-client';
@@ -81,12 +81,7 @@ export async function ensureAccount(signal: AbortSignal): Promise<void> {
         return;
       }
       try {
-        const created = await api<CreateAccountResponse>({
-          method: 'POST',
-          path: '/api/accounts',
-          body: { name: defaultDeviceName() },
-          signal,
-        });
+        const created = await api('createAccount', { body: { name: defaultDeviceName() }, signal });
         await store({ ...created, createdAt: new Date().toISOString() });
         return;
       } catch (error) {
@@ -118,7 +113,7 @@ export async function joinAccount(pairingCode: string, name: string): Promise<vo
   // Under ensureAccount's lock: a first-run account still being created must not land after the join and replace it.
   // That lock is held while first-run creation waits for the server: give up after 20 s rather than hang.
   await exclusive(LOCKS.account, { signal: AbortSignal.timeout(20_000) }, async () => {
-    const joined = await api<JoinAccountResponse>({ method: 'POST', path: '/api/devices', body: request });
+    const joined = await api('joinDevice', { body: request });
     const credentials: DeviceCredentials = { ...joined, createdAt: new Date().toISOString() };
     await switchAccount(credentials);
     account.value = { kind: 'ready', credentials };

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/api';
-import type { DeviceInfo, ListDevicesResponse } from '../shared/api';
+import type { DeviceInfo } from '../shared/api';
 import { account, describe, noticeRevocation } from './account';
 
 /** The account's devices; removing one locks it out at once. */
@@ -14,7 +14,7 @@ export function DevicesCard() {
     setDevices(null);
     if (!token) return;
     const controller = new AbortController();
-    api<ListDevicesResponse>({ path: '/api/devices', token, signal: controller.signal }).then(
+    api('listDevices', { token, signal: controller.signal }).then(
       (answer) => {
         setDevices(answer.devices);
         setError(null);
@@ -32,7 +32,7 @@ export function DevicesCard() {
     if (!token || !window.confirm(`Remove “${device.name}” from your account? It stops syncing at once and needs a new code to come back.`))
       return;
     try {
-      await api({ method: 'DELETE', path: `/api/devices/${device.id}`, token });
+      await api('revokeDevice', { params: { id: device.id }, token });
       setReload((n) => n + 1);
     } catch (failure) {
       noticeRevocation(failure, token);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/api';
-import { type CreatePairingCodeResponse, pairingUrl } from '../shared/api';
+import { pairingUrl } from '../shared/api';
 import { ApiRequestError } from '../shared/http-client';
 import { account, describe, noticeRevocation } from './account';
 import { QrCode } from './qr-code';
@@ -41,7 +41,7 @@ export function PairingCard() {
     if (!token) return;
     setPairing({ kind: 'busy' });
     try {
-      const made = await api<CreatePairingCodeResponse>({ method: 'POST', path: '/api/pairing-codes', token });
+      const made = await api('createPairingCode', { token });
       setNow(Date.now());
       setPairing({ kind: 'shown', code: made.code, deadline: Date.now() + made.expiresInSeconds * 1000 });
     } catch (error) {

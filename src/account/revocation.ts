@@ -11,7 +11,7 @@ export function watchRevocation(signal: AbortSignal): void {
     const state = account.value;
     if (entry?.outcome !== 'not-signed-in' || state.kind !== 'ready') return;
     const token = state.credentials.deviceToken;
-    api({ path: '/api/devices', token, signal }).catch((error: unknown) => noticeRevocation(error, token));
+    api('listDevices', { token, signal }).catch((error: unknown) => noticeRevocation(error, token));
   });
   signal.addEventListener('abort', stop, { once: true });
 }

@@ -1,6 +1,4 @@
-import { type ApiCall, callApi } from '../shared/http-client';
+import { apiCaller } from '../shared/http-client';
 
-/** The page's API calls: same origin, the page's own `fetch`. */
-export function api<T>(call: ApiCall): Promise<T> {
-  return callApi<T>((input, init) => fetch(input, init), '', call);
-}
+/** The page's API calls, by route name (src/shared/routes.ts): same origin, the page's own `fetch`. */
+export const api = apiCaller((input, init) => fetch(input, init), '');

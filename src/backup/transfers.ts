@@ -55,7 +55,7 @@ export async function refreshTransfers(): Promise<void> {
 
 export async function refreshServerBackups(): Promise<void> {
   const token = deviceToken();
-  serverBackups.value = await api<ListBackupsResponse>({ path: '/api/backups', token });
+  serverBackups.value = await api('listBackups', { token });
 }
 
 /** "Back up everything": pack in the worker, then send with Background Fetch, or tus without it. */
@@ -105,7 +105,7 @@ export async function restoreBackup(backup: BackupInfo): Promise<void> {
 export async function deleteBackup(backup: BackupInfo): Promise<void> {
   const when = new Date(backup.createdAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
   if (!confirm(`Delete the backup of ${when} (${formatBytes(backup.bytes)}) from the server? What is on your devices stays.`)) return;
-  await api({ method: 'DELETE', path: `/api/backups/${backup.id}`, token: deviceToken() });
+  await api('deleteBackup', { params: { id: backup.id }, token: deviceToken() });
   await refreshServerBackups();
 }
 
@@ -122,7 +122,7 @@ export async function cancelTransfer(transfer: Transfer): Promise<void> {
       // answer the upload 409 instead; the service worker then records the failure as a
       // cancellation. Only an upload that has not reached the server yet is aborted.
       await updateTransfer(transfer.id, () => ({ cancelRequested: true }));
-      const cut = await api({ method: 'DELETE', path: `/api/backups/${transfer.id}/upload`, token: deviceToken() }).then(
+      const cut = await api('cancelBackupUpload', { params: { id: transfer.id }, token: deviceToken() }).then(
         () => true,
         () => false,
       );
@@ -177,7 +177,7 @@ async function sendArchive(transferId: string): Promise<void> {
     return;
   }
   const token = deviceToken();
-  const listed = await api<ListBackupsResponse>({ path: '/api/backups', token }).catch(
+  const listed = await api('listBackups', { token }).catch(
     () => null, // offline or server down: the upload itself will say so
   );
   // Checked here too because a refused Background Fetch reaches the service worker without the server's message.
@@ -304,7 +304,7 @@ async function rangedDownload(transferId: string): Promise<void> {
   const complete = transfer.partial !== null && transfer.partial.size === transfer.bytesTotal;
   if (!transfer.backupId && !complete) {
     try {
-      const info = await api<BackupInfo>({ method: 'POST', path: '/api/backups/export', token: deviceToken() });
+      const info = await api('storeExport', { token: deviceToken() });
       await updateTransfer(transferId, () => ({ backupId: info.id, bytesTotal: info.bytes, sha256: info.sha256, partial: null }));
     } catch (error) {
       await updateTransfer(transferId, () => ({ state: 'failed', error: describe(error), finishedAt: Date.now() }));

@@ -1,5 +1,6 @@
 import type { DetailedError, Upload } from 'tus-js-client';
-import { type StoredBackupResponse, TUS_CHUNK_BYTES, TUS_ENDPOINT } from '../shared/backup';
+import { type StoredBackupResponse, TUS_CHUNK_BYTES } from '../shared/backup';
+import { pathOf } from '../shared/routes';
 
 export interface TusUploadOptions {
   archive: Blob;
@@ -28,7 +29,7 @@ export async function tusUpload(options: TusUploadOptions): Promise<StoredBackup
   let upload: Upload | null = null;
   const finished = new Promise<StoredBackupResponse | null>((resolve, reject) => {
     upload = new tus.Upload(options.archive, {
-      endpoint: TUS_ENDPOINT,
+      endpoint: pathOf('tusCreate'),
       chunkSize: TUS_CHUNK_BYTES,
       // Enough patience for a server restart or a short outage; after that the user retries (and it resumes).
       retryDelays: [0, 1000, 2000, 4000, 8000, 15_000, 30_000],

@@ -1,6 +1,7 @@
 /**
  * The HTTP API between the app (page and service worker) and the server, defined once.
- * Every request and response body that crosses the network is typed here.
+ * Every request and response body that crosses the network is typed here; which route carries
+ * which, and its path and schema, is in ./routes.ts.
  */
 
 /** `POST /api/accounts` → 201. Creates an account and its first device. */

@@ -11,6 +11,8 @@
  *   DELETE /api/backups/:id           removes a stored archive → 204
  *   DELETE /api/backups/:id/upload    cuts a direct upload of that id in flight → 204, or 404 when none is
  *   /api/uploads/…                    tus 1.0.0 resumable uploads (metadata: UploadMetadata)
+ *
+ * Paths and schemas are defined once, in ./routes.ts; the list above is an overview.
  */
 
 /** Media type of an archive: gzip-compressed NDJSON. */

@@ -1,5 +1,6 @@
 import type { ApiErrorBody } from './api';
 import { isOfflineAnswer, unreachableMessage } from './offline-answer';
+import { type BodyOf, methodsOf, type ParamsOf, type QueryOf, type ResponseOf, type ROUTES, type RouteName, urlOf } from './routes';
 
 /**
  * The slice of `fetch` the app's API calls need. Page, service worker and Web Workers pass
@@ -52,28 +53,53 @@ export class NetworkError extends Error {
   }
 }
 
-export interface ApiCall {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  path: string;
-  body?: unknown;
+/** Routes whose bodies and answers are JSON: the ones `callApi` can call (the others are fetched raw, by `pathOf`). */
+export type JsonRouteName = { [K in RouteName]: (typeof ROUTES)[K] extends { mediaType: string } ? never : K }[RouteName];
+
+/** The parts of a call its route has, required when the route needs them, absent when it has none. */
+export type CallOptions<K extends RouteName> = {
   token?: string;
   signal?: AbortSignal;
-}
+} & (ParamsOf<K> extends undefined ? { params?: undefined } : { params: ParamsOf<K> }) &
+  (QueryOf<K> extends undefined ? { query?: undefined } : { query: QueryOf<K> }) &
+  (BodyOf<K> extends undefined ? { body?: undefined } : { body: BodyOf<K> });
 
-/** Calls the JSON API; resolves with the parsed body or throws ApiRequestError/NetworkError. */
-export async function callApi<T>(fetchFn: FetchLike, baseUrl: string, call: ApiCall): Promise<T> {
+/** The options argument, optional when nothing in it is required. */
+export type CallArgs<K extends RouteName> =
+  Partial<CallOptions<K>> extends CallOptions<K> ? [options?: CallOptions<K>] : [options: CallOptions<K>];
+
+/** Calls a JSON route by name (page: `api`; service worker: `apiCaller` over its `fetch`). */
+export type ApiCaller = <K extends JsonRouteName>(name: K, ...args: CallArgs<K>) => Promise<ResponseOf<K>>;
+
+/**
+ * Calls a JSON route of the table (src/shared/routes.ts): method and path come from it, params
+ * are URL-encoded into the path. Resolves with the parsed answer (undefined for 204) or throws
+ * ApiRequestError/NetworkError.
+ */
+export async function callApi<K extends JsonRouteName>(
+  fetchFn: FetchLike,
+  baseUrl: string,
+  name: K,
+  ...[options]: CallArgs<K>
+): Promise<ResponseOf<K>> {
+  const call: Partial<CallOptions<K>> = options ?? {};
   const headers: Record<string, string> = { accept: 'application/json' };
   if (call.body !== undefined) headers['content-type'] = 'application/json';
   if (call.token) headers.authorization = `Bearer ${call.token}`;
-  const response = await request(fetchFn, baseUrl + call.path, {
-    method: call.method ?? 'GET',
+  const response = await request(fetchFn, baseUrl + urlOf(name, call.params ?? undefined, call.query ?? undefined), {
+    method: methodsOf(name)[0],
     headers,
     body: call.body === undefined ? undefined : JSON.stringify(call.body),
     signal: call.signal,
   });
-  if (response.status === 204) return undefined as T;
+  if (response.status === 204) return undefined as ResponseOf<K>;
   const text = await response.text();
-  return (text ? safeJson(text) : undefined) as T;
+  return (text ? safeJson(text) : undefined) as ResponseOf<K>;
+}
+
+/** `callApi` bound to one `fetch` and base URL. */
+export function apiCaller(fetchFn: FetchLike, baseUrl: string): ApiCaller {
+  return (name, ...args) => callApi(fetchFn, baseUrl, name, ...args);
 }
 
 /**

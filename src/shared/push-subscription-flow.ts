@@ -1,5 +1,5 @@
-import type { PushKeyResponse, PushSubscriptionRequest, PushSubscriptionStateResponse } from './api';
-import { type ApiCall, ApiRequestError } from './http-client';
+import type { PushSubscriptionRequest, PushSubscriptionStateResponse } from './api';
+import { type ApiCaller, ApiRequestError } from './http-client';
 import {
   decidePushCheck,
   fromBase64Url,
@@ -37,8 +37,8 @@ export interface BrowserPushManager {
 
 export interface PushSubscriptionDeps {
   pushManager: BrowserPushManager;
-  /** The JSON API (page: `api`; service worker: `callApi` over its `fetch`). */
-  call<T>(call: ApiCall): Promise<T>;
+  /** The JSON API (page: `api`; service worker: `apiCaller` over its `fetch`). */
+  call: ApiCaller;
   /** This device's token. */
   token: string;
   subscribeTimeoutMs?: number;
@@ -68,7 +68,7 @@ export class PushSetupError extends Error {
 /** Fetches the server's key, subscribes with it (with a timeout) and stores the subscription on the server. */
 export async function subscribeAndSave(deps: PushSubscriptionDeps): Promise<PushSubscriptionStateResponse> {
   for (let attempt = 0; ; attempt++) {
-    const key = await deps.call<PushKeyResponse>({ path: '/api/push/key' });
+    const key = await deps.call('pushKey');
     const subscription = await subscribeBrowser(deps, fromBase64Url(key.publicKey));
     try {
       return await saveSubscription(deps, subscription, key.keyId);
@@ -93,7 +93,7 @@ export function saveSubscription(
     keys: { p256dh: json.keys?.p256dh ?? '', auth: json.keys?.auth ?? '' },
     keyId,
   };
-  return deps.call<PushSubscriptionStateResponse>({ method: 'PUT', path: '/api/push/subscription', body, token: deps.token });
+  return deps.call('putPushSubscription', { body, token: deps.token });
 }
 
 /**
@@ -102,7 +102,7 @@ export function saveSubscription(
  * "the browser lost it" to the re-check, which would subscribe again.
  */
 export async function unsubscribeAndForget(deps: PushSubscriptionDeps): Promise<void> {
-  await deps.call<void>({ method: 'DELETE', path: '/api/push/subscription', token: deps.token });
+  await deps.call('deletePushSubscription', { token: deps.token });
   const local = await deps.pushManager.getSubscription();
   await local?.unsubscribe();
 }
@@ -119,8 +119,8 @@ export async function checkPushSubscription(deps: PushSubscriptionDeps): Promise
   const [permission, local, server, key] = await Promise.all([
     deps.pushManager.permissionState({ userVisibleOnly: true }),
     deps.pushManager.getSubscription(),
-    deps.call<PushSubscriptionStateResponse>({ path: '/api/push/subscription', token: deps.token }),
-    deps.call<PushKeyResponse>({ path: '/api/push/key' }),
+    deps.call('getPushSubscription', { token: deps.token }),
+    deps.call('pushKey'),
   ]);
   const decision = decidePushCheck({ permission, local: local && describeLocal(local), server, key, now: (deps.now ?? Date.now)() });
   switch (decision.action) {
@@ -133,7 +133,7 @@ export async function checkPushSubscription(deps: PushSubscriptionDeps): Promise
       await local?.unsubscribe().catch(() => false); // already gone or broken: subscribing again replaces it
       return { decision, state: await subscribeAndSave(deps) };
     case 'forget':
-      await deps.call<void>({ method: 'DELETE', path: '/api/push/subscription', token: deps.token });
+      await deps.call('deletePushSubscription', { token: deps.token });
       return { decision, state: { status: 'none', keyId: key.keyId, subscription: null } };
   }
 }

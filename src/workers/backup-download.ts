@@ -3,6 +3,7 @@ import { getTransfer, importLock, type Transfer, updateTransfer } from '../db/ba
 import { backoffDelay, sleep } from '../shared/backoff';
 import { ApiRequestError, NetworkError } from '../shared/http-client';
 import { isOfflineAnswer } from '../shared/offline-answer';
+import { pathOf } from '../shared/routes';
 
 /** Received bytes are persisted this often, so a reload resumes from about here. */
 const PERSIST_EVERY = 4 * 1024 * 1024;
@@ -62,6 +63,8 @@ async function fetchRest(
   signal: AbortSignal,
   onProgress: (bytes: number) => void,
 ): Promise<void> {
+  // Checked by the caller already (a download starts only from a stored archive); this narrows the type.
+  if (!transfer.backupId) throw new Error('transfer has no stored archive to download');
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (received.blob.size > 0) {
     headers.range = `bytes=${received.blob.size}-`;
@@ -69,7 +72,7 @@ async function fetchRest(
   }
   let response: Response;
   try {
-    response = await fetch(`/api/backups/${transfer.backupId}`, { headers, signal, cache: 'no-store' });
+    response = await fetch(pathOf('downloadBackup', { id: transfer.backupId }), { headers, signal, cache: 'no-store' });
   } catch (error) {
     signal.throwIfAborted();
     throw new NetworkError(`could not reach the server (${String(error)})`, { cause: error });

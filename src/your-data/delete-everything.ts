@@ -75,7 +75,7 @@ async function storedCredentials(): Promise<DeviceCredentials | undefined> {
 /** `DELETE /api/accounts/me`; an account that is already gone counts as deleted (a retry after a lost answer). */
 async function deleteAccountOnServer(credentials: DeviceCredentials): Promise<void> {
   try {
-    await api({ method: 'DELETE', path: '/api/accounts/me', token: credentials.deviceToken });
+    await api('deleteAccount', { token: credentials.deviceToken });
   } catch (error) {
     if (error instanceof ApiRequestError && error.status === 401 && /unknown device token/.test(error.message)) return;
     if (error instanceof NetworkError) {
@@ -105,8 +105,8 @@ async function deleteAccountOnServer(credentials: DeviceCredentials): Promise<vo
  */
 async function leaveAccount(credentials: DeviceCredentials): Promise<void> {
   const token = credentials.deviceToken;
-  await api({ method: 'DELETE', path: '/api/push/subscription', token }).catch(() => undefined);
-  await api({ method: 'DELETE', path: `/api/devices/${credentials.deviceId}`, token }).catch(() => undefined);
+  await api('deletePushSubscription', { token }).catch(() => undefined);
+  await api('revokeDevice', { params: { id: credentials.deviceId }, token }).catch(() => undefined);
 }
 
 /** The browser's push subscription: unsubscribed, so the push service drops the endpoint. */

@@ -59,37 +59,35 @@ function answer(status: number, body: string, headers: Record<string, string> = 
 
 describe('callApi', () => {
   it('returns the parsed body', async () => {
-    await expect(callApi(answer(200, '{"a":1}'), '', { path: '/x' })).resolves.toEqual({ a: 1 });
+    await expect(callApi(answer(200, '{"a":1}'), '', 'health')).resolves.toEqual({ a: 1 });
   });
   it('turns an error answer into ApiRequestError with code, message and Retry-After', async () => {
-    const error = await callApi(answer(429, '{"code":"SLOW_DOWN","message":"too many"}', { 'retry-after': '7' }), '', { path: '/x' }).catch(
+    const error = await callApi(answer(429, '{"code":"SLOW_DOWN","message":"too many"}', { 'retry-after': '7' }), '', 'health').catch(
       (e) => e,
     );
     expect(error).toBeInstanceOf(ApiRequestError);
     expect(error).toMatchObject({ status: 429, code: 'SLOW_DOWN', message: 'too many', retryAfter: 7, retryable: true });
   });
   it('marks other 4xx as not retryable, and survives a non-JSON error page', async () => {
-    const error = await callApi(answer(400, '<html>bad</html>'), '', { path: '/x' }).catch((e) => e);
+    const error = await callApi(answer(400, '<html>bad</html>'), '', 'health').catch((e) => e);
     expect(error).toMatchObject({ status: 400, code: 'HTTP_400', retryable: false });
   });
   it('reports a failed request as NetworkError', async () => {
     const offline: FetchLike = async () => {
       throw new TypeError('Failed to fetch');
     };
-    await expect(callApi(offline, '', { path: '/x' })).rejects.toBeInstanceOf(NetworkError);
+    await expect(callApi(offline, '', 'health')).rejects.toBeInstanceOf(NetworkError);
   });
   it("reads the service worker's offline answer as the same NetworkError, and a server's 503 as a server error", async () => {
     const cause = new TypeError('Failed to fetch');
-    const direct = await callApi<never>(async () => Promise.reject(cause), '', { path: '/x' }).catch((e: Error) => e);
-    const viaWorker = await callApi<never>(answer(503, JSON.stringify(offlineErrorBody(cause))), '', { path: '/x' }).catch((e: Error) => e);
+    const direct = (await callApi(async () => Promise.reject(cause), '', 'health').catch((e: Error) => e)) as Error;
+    const viaWorker = (await callApi(answer(503, JSON.stringify(offlineErrorBody(cause))), '', 'health').catch((e: Error) => e)) as Error;
     expect(viaWorker).toBeInstanceOf(NetworkError);
     expect(viaWorker.message).toBe(direct.message);
-    const busy = await callApi(answer(503, '{"code":"DB_DOWN","message":"database unavailable"}'), '', { path: '/x' }).catch((e) => e);
+    const busy = await callApi(answer(503, '{"code":"DB_DOWN","message":"database unavailable"}'), '', 'health').catch((e) => e);
     expect(busy).toMatchObject({ name: 'ApiRequestError', status: 503, code: 'DB_DOWN', retryable: true });
     // The code alone is not enough: only a 503 is the service worker's answer.
-    const other = await callApi(answer(500, JSON.stringify({ ...offlineErrorBody(cause), statusCode: 500 })), '', { path: '/x' }).catch(
-      (e) => e,
-    );
+    const other = await callApi(answer(500, JSON.stringify({ ...offlineErrorBody(cause), statusCode: 500 })), '', 'health').catch((e) => e);
     expect(other).toBeInstanceOf(ApiRequestError);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PushKeyResponse, PushSubscriptionStateResponse } from '../../src/shared/api';
-import { type ApiCall, ApiRequestError } from '../../src/shared/http-client';
+import { ApiRequestError, type CallArgs, type JsonRouteName } from '../../src/shared/http-client';
 import {
   decidePushCheck,
   fromBase64Url,
@@ -14,9 +14,11 @@ import {
   type BrowserPushSubscription,
   checkPushSubscription,
   PushSetupError,
+  type PushSubscriptionDeps,
   subscribeAndSave,
   unsubscribeAndForget,
 } from '../../src/shared/push-subscription-flow';
+import { methodsOf, type ResponseOf, ROUTES } from '../../src/shared/routes';
 
 const NOW = Date.UTC(2026, 10, 30, 8);
 const KEY: PushKeyResponse = { publicKey: toBase64Url(new Uint8Array(65).fill(4)), keyId: 'key-2' };
@@ -185,19 +187,22 @@ function fakeServer(initialKey: PushKeyResponse) {
           subscription: { endpoint: stored.endpoint, expirationTime: null, keyId: stored.keyId, updatedAt: 'now' },
         }
       : { status: 'none', keyId: key.keyId, subscription: null };
-  async function call<T>({ method = 'GET', path, body, token }: ApiCall): Promise<T> {
-    calls.push(`${method} ${path}`);
-    if (path !== '/api/push/key' && token !== 'device-token') throw new ApiRequestError(401, 'UNAUTHORIZED', 'no token');
-    if (path === '/api/push/key') return key as T;
-    if (method === 'GET') return state() as T;
+  async function call<K extends JsonRouteName>(name: K, ...[options]: CallArgs<K>): Promise<ResponseOf<K>> {
+    const method = methodsOf(name)[0];
+    const { body, token } = (options ?? {}) as { body?: unknown; token?: string };
+    const answer = (value: unknown) => value as ResponseOf<K>;
+    calls.push(`${method} ${ROUTES[name].path}`);
+    if (name !== 'pushKey' && token !== 'device-token') throw new ApiRequestError(401, 'UNAUTHORIZED', 'no token');
+    if (name === 'pushKey') return answer(key);
+    if (method === 'GET') return answer(state());
     if (method === 'DELETE') {
       stored = null;
-      return undefined as T;
+      return answer(undefined);
     }
     const request = body as { endpoint: string; keyId: string };
     if (request.keyId !== key.keyId) throw new ApiRequestError(409, 'VAPID_KEY_CHANGED', 'body/keyId: the key changed');
     stored = { endpoint: request.endpoint, keyId: request.keyId };
-    return state() as T;
+    return answer(state());
   }
   return {
     call,
@@ -269,7 +274,7 @@ describe('subscribeAndSave / checkPushSubscription / unsubscribeAndForget', () =
   it('PUTs again when the server has lost the subscription', async () => {
     const { pushManager, api, deps } = setup();
     await subscribeAndSave(deps);
-    await api.call({ method: 'DELETE', path: '/api/push/subscription', token: 'device-token' });
+    await api.call('deletePushSubscription', { token: 'device-token' });
     const result = await checkPushSubscription(deps);
     expect(result.decision).toEqual({ action: 'put', reason: 'server-has-none' });
     expect(api.stored).toEqual({ endpoint: `${ENDPOINT}/1`, keyId: KEY.keyId });
@@ -291,11 +296,11 @@ describe('subscribeAndSave / checkPushSubscription / unsubscribeAndForget', () =
     const next = { publicKey: toBase64Url(new Uint8Array(65).fill(5)), keyId: 'key-9' };
     const call = deps.call;
     let first = true;
-    const racing = {
+    const racing: PushSubscriptionDeps = {
       ...deps,
-      call: async <T>(request: ApiCall): Promise<T> => {
-        const answer = await call<T>(request);
-        if (first && request.path === '/api/push/key') {
+      call: async (name, ...args) => {
+        const answer = await call(name, ...args);
+        if (first && name === 'pushKey') {
           first = false;
           api.rotate(next); // the server restarts with new keys right after answering
         }

@@ -1,6 +1,7 @@
 import { ApiRequestError, type FetchLike, NetworkError, request } from '../http-client';
+import { pathOf, type ResponseOf, urlOf } from '../routes';
 import { BATCH_LIMITS, decodeBatch, encodeBatch, type SyncBatch } from './batch-codec';
-import { type PullHeader, QUOTA_RECORDS, SYNC_MEDIA_TYPE, type UploadBatchResponse } from './protocol';
+import { type PullHeader, QUOTA_RECORDS, SYNC_MEDIA_TYPE } from './protocol';
 import type { InflightBatch, SyncLogEntry, SyncStore, SyncTrigger } from './sync-store';
 
 export interface SyncRunOptions {
@@ -205,14 +206,14 @@ function lastKey(batch: InflightBatch): string {
   );
 }
 
-async function upload(options: SyncRunOptions, batch: InflightBatch): Promise<UploadBatchResponse> {
-  const response = await request(options.fetch, `${options.baseUrl}/api/sync/batches/${batch.batchId}`, {
+async function upload(options: SyncRunOptions, batch: InflightBatch): Promise<ResponseOf<'uploadBatch'>> {
+  const response = await request(options.fetch, options.baseUrl + pathOf('uploadBatch', { batchId: batch.batchId }), {
     method: 'PUT',
     headers: { 'content-type': SYNC_MEDIA_TYPE, authorization: `Bearer ${options.token}` },
     body: batch.body,
     signal: options.signal,
   });
-  return (await answerBody(() => response.json())) as UploadBatchResponse;
+  return (await answerBody(() => response.json())) as ResponseOf<'uploadBatch'>;
 }
 
 /**
@@ -233,8 +234,7 @@ async function pullChanges(options: SyncRunOptions, entry: SyncLogEntry): Promis
   for (;;) {
     options.signal?.throwIfAborted();
     const cursor = await options.store.getCursor();
-    const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : '';
-    const response = await request(options.fetch, `${options.baseUrl}/api/sync/changes${query}`, {
+    const response = await request(options.fetch, options.baseUrl + urlOf('pullChanges', undefined, { cursor: cursor || undefined }), {
       headers: { authorization: `Bearer ${options.token}`, accept: SYNC_MEDIA_TYPE },
       signal: options.signal,
     });

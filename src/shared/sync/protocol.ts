@@ -4,6 +4,8 @@
  *   PUT /api/sync/batches/:batchId   body: gzip(encodeBatch(...))   → UploadBatchResponse
  *   GET /api/sync/changes?cursor=…&limit=…                          → gzip(encodeBatch(pull page))
  *   GET /api/readings?from=ISO&to=ISO[&cursor=…]                    → ReadingsResponse (one page)
+ *
+ * Paths and schemas are defined once, in ../routes.ts (`uploadBatch`, `pullChanges`, `readings`).
  */
 
 /** Media type of batch bodies in both directions: a gzip-compressed `STB` batch. */
