@@ -1,5 +1,6 @@
 import { assertNever } from '../shared/assert-never';
-import type { BackupWorkerRequest, BackupWorkerResponse, TransferState } from '../shared/backup';
+import type { TransferState } from '../shared/backup';
+import type { BackupWorkerRequest, BackupWorkerResponse } from '../shared/messages';
 import { WorkerClient } from '../ui/worker-client';
 
 type Progress = Extract<BackupWorkerResponse, { type: 'PROGRESS' }>;

@@ -2,14 +2,8 @@ import { signal } from '@preact/signals';
 import { account, describe } from '../account/account';
 import { api } from '../api/api';
 import { getTransfer, listTransfers, newTransfer, putTransfer, type Transfer, updateTransfer } from '../db/backup-transfers';
-import {
-  BACKUP_ID_HEADER,
-  BACKUP_MEDIA_TYPE,
-  type BackupInfo,
-  type ListBackupsResponse,
-  SHA256_HEADER,
-  type TransferBroadcast,
-} from '../shared/backup';
+import { BACKUP_ID_HEADER, BACKUP_MEDIA_TYPE, type BackupInfo, type ListBackupsResponse, SHA256_HEADER } from '../shared/backup';
+import type { TransferBroadcast } from '../shared/messages';
 import { CHANNELS } from '../shared/names';
 import { type BackgroundFetchRegistration, backgroundFetchManager, fetchProgress } from './background-fetch';
 import { cancelInWorker, onWorkerProgress, runInWorker } from './backup-worker-client';

@@ -1,4 +1,5 @@
-import type { TransferBroadcast, TransferRecord } from '../shared/backup';
+import type { TransferRecord } from '../shared/backup';
+import type { TransferBroadcast } from '../shared/messages';
 import { CHANNELS } from '../shared/names';
 import type { SyncLogEntry } from '../shared/sync/sync-store';
 import { openSteadyDb } from './schema';

@@ -140,21 +140,5 @@ export interface TransferRecord<B = unknown> {
   finishedAt: number | null;
 }
 
-/** Page → backup worker. */
-export type BackupWorkerRequest =
-  /** Pack every local record into an archive and store it in the transfer record. */
-  | { type: 'PACK'; transferId: string }
-  /** Download (resuming with Range) and import a stored archive; the page calls this only without Background Fetch. */
-  | { type: 'DOWNLOAD'; transferId: string }
-  | { type: 'CANCEL'; transferId: string };
-
-/** Backup worker → page. */
-export type BackupWorkerResponse =
-  | { type: 'PROGRESS'; transferId: string; bytesDone: number; bytesTotal: number | null; records: number }
-  | { type: 'FINISHED'; transferId: string; state: TransferState; error: string | null };
-
-/** Broadcast on `CHANNELS.transfers` by whoever changed a transfer record (page, worker, service worker). */
-export type TransferBroadcast = { type: 'TRANSFER_CHANGED'; transferId: string };
-
 /** Where a Background Fetch notification takes the user. */
 export const TRANSFERS_URL = '/settings#transfers';

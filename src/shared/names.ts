@@ -44,3 +44,6 @@ export const PUSH_TOPICS = {
   sync: 'steady-sync-nudge',
   message: 'steady-message',
 } as const;
+
+/** The trends worker's IndexedDB cache of per-day loads (derived data only); "delete everything" removes it too. */
+export const TRENDS_CACHE_DB = 'steady-trends-cache';

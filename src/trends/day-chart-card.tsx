@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { addDays, type DayKey, dayKeyOf } from '../shared/days';
-import type { TrendsResponse } from '../shared/trends-messages';
+import type { TrendsResponse } from '../shared/messages';
 import { LoadFailed, loadThen, reportLoadFailure } from '../ui/lazy';
 import type { DayPlot } from './day-plot';
 import { durationLabel, longDayLabel, measureSince, timeLabel } from './format';

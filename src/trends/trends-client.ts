@@ -1,4 +1,4 @@
-import type { TrendsRequest, TrendsResponse } from '../shared/trends-messages';
+import type { TrendsRequest, TrendsResponse } from '../shared/messages';
 import { WorkerClient } from '../ui/worker-client';
 
 type Response<T extends TrendsResponse['type']> = Extract<TrendsResponse, { type: T }>;

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { dayKeyOf } from '../shared/days';
+import type { TrendsResponse } from '../shared/messages';
 import type { DayRow } from '../shared/trends/day-rows';
 import { SERIES, type SeriesDef, type SeriesId, seriesById } from '../shared/trends/series';
-import type { TrendsResponse } from '../shared/trends-messages';
 import { DailyChart } from './daily-chart';
 import { DataTable } from './data-table';
 import { DayChartCard } from './day-chart-card';

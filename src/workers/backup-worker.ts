@@ -2,7 +2,8 @@
 import { getTransfer, updateTransfer } from '../db/backup-transfers';
 import { openSteadyDb } from '../db/schema';
 import { assertNever } from '../shared/assert-never';
-import type { BackupWorkerRequest, BackupWorkerResponse, TransferState } from '../shared/backup';
+import type { TransferState } from '../shared/backup';
+import type { BackupWorkerRequest, BackupWorkerResponse } from '../shared/messages';
 import { downloadAndImport } from './backup-download';
 import { packArchive } from './backup-pack';
 

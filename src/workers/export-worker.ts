@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { openSteadyDb } from '../db/schema';
 import { assertNever } from '../shared/assert-never';
-import type { ExportWorkerRequest, ExportWorkerResponse } from '../shared/export/protocol';
+import type { ExportWorkerRequest, ExportWorkerResponse } from '../shared/messages';
 import { buildCsv, buildJson } from './export-build';
 
 // Entry: builds "Your data" exports (CSV, JSON) off the page's main thread, as Blobs made

@@ -1,8 +1,8 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { DayKey } from '../shared/days';
+import { TRENDS_CACHE_DB } from '../shared/names';
 import type { ZoneBounds } from '../shared/pacing/zones';
 import type { DayLoadSummary } from '../shared/trends/day-rows';
-import { TRENDS_CACHE_DB } from '../shared/trends-messages';
 
 /**
  * Each day's heart-rate load, remembered so the 90-day view does not re-read ~7.8 million samples

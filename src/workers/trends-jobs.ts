@@ -1,9 +1,9 @@
 import { type DayKey, dayBounds, lastDays } from '../shared/days';
+import type { TrendsRequest, TrendsResponse } from '../shared/messages';
 import { MINUTE_MS } from '../shared/samples';
 import { dayFigures, loadOfDay } from '../shared/trends/day-load';
 import { boundsFor, buildDayRows, type DayLoadSummary, realMornings } from '../shared/trends/day-rows';
 import { downsampleMinMax } from '../shared/trends/downsample';
-import type { TrendsRequest, TrendsResponse } from '../shared/trends-messages';
 import { cachedLoads, entryHolds, storeLoad } from './trends-cache';
 import { countChunksOfDays, openSteadyDb, readSamples, readTrendDocs } from './trends-read';
 

@@ -1,10 +1,10 @@
 import { openSteadyDb, type SteadyDb } from '../db/schema';
 import { type CheckIn, parseCheckInDoc } from '../shared/checkin';
 import { type Measurement, parseMeasurementDoc } from '../shared/measurement';
+import type { SkippedDoc } from '../shared/messages';
 import { PACING_SETTINGS_DOC_ID, type PacingSettings, pacingSettingsFromDoc } from '../shared/pacing/settings';
 import { MINUTE_MS, type SampleChunk } from '../shared/samples';
 import { columnsFromChunks, type SampleColumns } from '../shared/trends/day-samples';
-import type { SkippedDoc } from '../shared/trends-messages';
 
 /** The morning measurements and check-ins, parsed; documents that do not parse are reported, not thrown. */
 export async function readTrendDocs(

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 
 import { assertNever } from '../shared/assert-never';
-import type { TrendsRequest, TrendsResponse } from '../shared/trends-messages';
+import type { TrendsRequest, TrendsResponse } from '../shared/messages';
 import { dailyJob, dayChartJob } from './trends-jobs';
 
 // Entry: trends aggregation and downsampling run here, so reading weeks of per-second heart

@@ -3,7 +3,7 @@ import { api } from '../api/api';
 import { armband } from '../armband/armband-control';
 import { closeSteadyDb, DB_NAME, type DeviceCredentials, openSteadyDb } from '../db/schema';
 import { ApiRequestError, NetworkError } from '../shared/http-client';
-import { TRENDS_CACHE_DB } from '../shared/trends-messages';
+import { TRENDS_CACHE_DB } from '../shared/names';
 
 /** Where the data goes: this browser only, or the account on the server too (every device's synced copy). */
 export type DeleteScope = 'device' | 'everywhere';

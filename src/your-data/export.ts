@@ -1,5 +1,6 @@
 import { assertNever } from '../shared/assert-never';
-import type { ExportFile, ExportFormat, ExportWorkerRequest, ExportWorkerResponse } from '../shared/export/protocol';
+import type { ExportFile, ExportFormat } from '../shared/export/protocol';
+import type { ExportWorkerRequest, ExportWorkerResponse } from '../shared/messages';
 import { WorkerClient } from '../ui/worker-client';
 
 /** A finished export file, ready to download through its object URL. */

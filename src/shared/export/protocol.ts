@@ -18,14 +18,6 @@ export interface ExportFile<B> {
   rows: number;
 }
 
-export type ExportWorkerRequest = { type: 'EXPORT'; jobId: string; format: ExportFormat; now: number } | { type: 'CANCEL'; jobId: string };
-
-export type ExportWorkerResponse<B> =
-  /** `done` of `total` minutes of recording written. */
-  | { type: 'PROGRESS'; jobId: string; done: number; total: number }
-  | { type: 'DONE'; jobId: string; files: ExportFile<B>[] }
-  | { type: 'FAILED'; jobId: string; aborted: boolean; message: string };
-
 /** `steady-heart-rate-2026-11-30.csv`: the local date of the export. */
 export function exportFileName(what: CsvTableName | 'export', now: number, extension: 'csv' | 'json'): string {
   const d = new Date(now);
