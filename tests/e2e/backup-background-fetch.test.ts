@@ -2,17 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListBackupsResponse } from '../../src/shared/backup';
+import { readSyncLog, waitForCredentials } from '../helpers/app-db';
 import { readArchive, sha256Hex } from '../helpers/backup-archive';
-import {
-  appDir,
-  openApp,
-  readSyncLog,
-  readTransfers,
-  seedChunks,
-  type TestBrowser,
-  waitForAccount,
-  waitForTransfer,
-} from '../helpers/backup-browser';
+import { appDir, openApp, readTransfers, seedChunks, type TestBrowser, waitForTransfer } from '../helpers/backup-browser';
 import { startTransferProxy, type TransferProxy } from '../helpers/backup-proxy';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -31,7 +23,7 @@ beforeAll(async () => {
   server = await startTestServer({ staticDir: appDir(), port: SERVER_PORT });
   proxy = await startTransferProxy(ORIGIN_PORT, () => SERVER_PORT);
   browser = await openApp(proxy.url);
-  ({ deviceToken: token, accountId } = await waitForAccount(browser.page));
+  ({ deviceToken: token, accountId } = await waitForCredentials(browser.page));
   await seedChunks(browser.page, CHUNKS);
 });
 

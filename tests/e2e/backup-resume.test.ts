@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ListBackupsResponse, TUS_CHUNK_BYTES } from '../../src/shared/backup';
+import { waitForCredentials } from '../helpers/app-db';
 import { sha256Hex } from '../helpers/backup-archive';
 import {
   appDir,
@@ -10,7 +11,6 @@ import {
   seedChunks,
   type TestBrowser,
   type TransferView,
-  waitForAccount,
   waitForTransfer,
 } from '../helpers/backup-browser';
 import { startTransferProxy, type TransferProxy } from '../helpers/backup-proxy';
@@ -33,7 +33,7 @@ beforeAll(async () => {
   server = await startTestServer({ staticDir: appDir(), port: SERVER_PORT });
   proxy = await startTransferProxy(ORIGIN_PORT, () => SERVER_PORT);
   browser = await openApp(proxy.url, { initScript: NO_BACKGROUND_FETCH });
-  ({ deviceToken: token, accountId } = await waitForAccount(browser.page));
+  ({ deviceToken: token, accountId } = await waitForCredentials(browser.page));
   await seedChunks(browser.page, CHUNKS);
 });
 
