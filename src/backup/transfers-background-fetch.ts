@@ -1,6 +1,6 @@
 import { describe } from '../account/account';
 import { type Transfer, updateTransfer } from '../db/backup-transfers';
-import { type BackgroundFetchRegistration, backgroundFetchManager, fetchProgress } from './background-fetch';
+import { backgroundFetchManager, fetchProgress } from './background-fetch';
 import { formatBytes } from './format';
 import { setLive } from './transfers-state';
 
