@@ -1,8 +1,9 @@
 import type { Page } from 'playwright-core';
 import type { TransferRecord } from '../../src/shared/backup';
 import { inAppDb, waitForCredentials } from './app-db';
+import { startTransferProxy, type TransferProxy } from './backup-proxy';
 import { grantAllPermissions, type LaunchOptions, launchBrowser, type TestBrowser, waitForController } from './browser';
-import { builtAppDir } from './server';
+import { builtAppDir, startTestServer, type TestServer } from './server';
 
 /** The built app: STEADY_APP_DIR when set (a private build, safe from concurrent rebuilds of dist/), else dist/. */
 export function appDir(): string {
@@ -25,6 +26,42 @@ export async function openApp(origin: string, options: LaunchOptions & { initScr
   });
   await waitForCredentials(browser.page, 30_000);
   return browser;
+}
+
+/** A server, the transfer proxy the app reaches it through, and the app open through the proxy with an account and seeded chunks. */
+export interface BackupStack {
+  /** Replace it after `server.restart()`, so that `close` stops the one running. */
+  server: TestServer;
+  proxy: TransferProxy;
+  browser: TestBrowser;
+  token: string;
+  accountId: string;
+  close(): Promise<void>;
+}
+
+/** Starts a BackupStack: the origin on `ports.origin` (fixed, so storage survives a restart), the server on `ports.server`. */
+export async function openBackupStack(
+  ports: { origin: number; server: number },
+  chunks: number,
+  options: { initScript?: string } = {},
+): Promise<BackupStack> {
+  const stack: Partial<BackupStack> = {};
+  const close = async () => {
+    await stack.browser?.close();
+    await stack.proxy?.close();
+    await stack.server?.dispose();
+  };
+  try {
+    stack.server = await startTestServer({ staticDir: appDir(), port: ports.server });
+    stack.proxy = await startTransferProxy(ports.origin, () => ports.server);
+    stack.browser = await openApp(stack.proxy.url, options);
+    const { deviceToken: token, accountId } = await waitForCredentials(stack.browser.page);
+    await seedChunks(stack.browser.page, chunks);
+    return Object.assign(stack, { token, accountId, close }) as BackupStack;
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 /**
