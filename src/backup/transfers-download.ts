@@ -1,6 +1,6 @@
 import { describe } from '../account/account';
 import { api } from '../api/api';
-import { getTransfer, newTransfer, putTransfer, updateTransfer } from '../db/backup-transfers';
+import { getTransfer, newTransfer, putTransfer, type Transfer, updateTransfer } from '../db/backup-transfers';
 import type { BackupInfo } from '../shared/backup';
 import { runInWorker } from './backup-worker-client';
 import { startBackgroundFetch } from './transfers-background-fetch';
@@ -9,34 +9,27 @@ import { deviceToken } from './transfers-state';
 /** "Download my full history": the server's export, imported here. */
 export async function downloadHistory(): Promise<void> {
   const token = deviceToken();
-  const transfer = newTransfer({
-    id: crypto.randomUUID(),
-    direction: 'download',
-    source: 'history',
-    mode: 'background-fetch',
-    state: 'running',
-  });
-  await putTransfer(transfer);
-  if (await startBackgroundFetch(transfer, new Request('/api/backups/export', { headers: { authorization: `Bearer ${token}` } }))) return;
-  await rangedDownload(transfer.id);
+  const transfer = newDownload({ source: 'history' });
+  await startDownload(transfer, new Request('/api/backups/export', { headers: { authorization: `Bearer ${token}` } }));
 }
 
 /** Restores one stored backup onto this device. */
 export async function restoreBackup(backup: BackupInfo): Promise<void> {
   const token = deviceToken();
-  const transfer = newTransfer({
-    id: crypto.randomUUID(),
-    direction: 'download',
-    source: 'stored-backup',
-    mode: 'background-fetch',
-    state: 'running',
-    backupId: backup.id,
-    bytesTotal: backup.bytes,
-    sha256: backup.sha256,
-  });
-  await putTransfer(transfer);
+  const transfer = newDownload({ source: 'stored-backup', backupId: backup.id, bytesTotal: backup.bytes, sha256: backup.sha256 });
   const request = new Request(`/api/backups/${backup.id}`, { headers: { authorization: `Bearer ${token}` } });
-  if (await startBackgroundFetch(transfer, request, backup.bytes)) return;
+  await startDownload(transfer, request, backup.bytes);
+}
+
+/** A new download, to be tried with Background Fetch first. */
+function newDownload(fields: Pick<Transfer, 'source'> & Partial<Transfer>): Transfer {
+  return newTransfer({ id: crypto.randomUUID(), direction: 'download', mode: 'background-fetch', state: 'running', ...fields });
+}
+
+/** Stores the transfer, then hands it to Background Fetch, or downloads it with Range where that is missing or refuses. */
+async function startDownload(transfer: Transfer, request: Request, downloadTotal?: number): Promise<void> {
+  await putTransfer(transfer);
+  if (await startBackgroundFetch(transfer, request, downloadTotal)) return;
   await rangedDownload(transfer.id);
 }
 
