@@ -4,50 +4,17 @@ import { type StoredBackupResponse, TRANSFERS_URL } from '../src/shared/backup';
 
 declare const self: ServiceWorkerGlobalScope;
 
-// Background Fetch is not in TypeScript's WebWorker lib (https://wicg.github.io/background-fetch/).
-interface BackgroundFetchRecord {
-  readonly request: Request;
-  readonly responseReady: Promise<Response>;
-}
-interface BackgroundFetchRegistration extends EventTarget {
-  readonly id: string;
-  readonly uploadTotal: number;
-  readonly uploaded: number;
-  readonly downloadTotal: number;
-  readonly downloaded: number;
-  readonly result: '' | 'success' | 'failure';
-  readonly failureReason: '' | 'aborted' | 'bad-status' | 'fetch-error' | 'quota-exceeded' | 'download-total-exceeded';
-  matchAll(): Promise<BackgroundFetchRecord[]>;
-}
-interface BackgroundFetchEvent extends ExtendableEvent {
-  readonly registration: BackgroundFetchRegistration;
-}
-interface BackgroundFetchUpdateUIEvent extends BackgroundFetchEvent {
-  updateUI(options: { title?: string }): Promise<void>;
-}
-
 /**
- * Background Fetch: backups going up and history coming down while no page may be open.
+ * Background Fetch: backups going up and history coming down while no page may be open
+ * (https://wicg.github.io/background-fetch/; types in src/types/).
  * Each event updates the transfer record (the page shows it when it opens), adds an entry to
  * the background log, and — for success and failure — says in the browser's UI what finished.
  */
 export function handleBackgroundFetchEvents(): void {
-  self.addEventListener('backgroundfetchsuccess', (event) => {
-    const fetchEvent = event as BackgroundFetchUpdateUIEvent;
-    fetchEvent.waitUntil(onSuccess(fetchEvent));
-  });
-  self.addEventListener('backgroundfetchfail', (event) => {
-    const fetchEvent = event as BackgroundFetchUpdateUIEvent;
-    fetchEvent.waitUntil(onFail(fetchEvent));
-  });
-  self.addEventListener('backgroundfetchabort', (event) => {
-    const fetchEvent = event as BackgroundFetchEvent;
-    fetchEvent.waitUntil(onAbort(fetchEvent));
-  });
-  self.addEventListener('backgroundfetchclick', (event) => {
-    const fetchEvent = event as BackgroundFetchEvent;
-    fetchEvent.waitUntil(onClick(fetchEvent));
-  });
+  self.addEventListener('backgroundfetchsuccess', (event) => event.waitUntil(onSuccess(event)));
+  self.addEventListener('backgroundfetchfail', (event) => event.waitUntil(onFail(event)));
+  self.addEventListener('backgroundfetchabort', (event) => event.waitUntil(onAbort(event)));
+  self.addEventListener('backgroundfetchclick', (event) => event.waitUntil(onClick(event)));
 }
 
 async function onSuccess(event: BackgroundFetchUpdateUIEvent): Promise<void> {

@@ -4,22 +4,13 @@ import { keepPushSubscription } from './push-subscription';
 
 declare const self: ServiceWorkerGlobalScope;
 
-// Not yet in TypeScript's WebWorker lib.
-interface SyncEvent extends ExtendableEvent {
-  readonly tag: string;
-  readonly lastChance: boolean;
-}
-interface PeriodicSyncEvent extends ExtendableEvent {
-  readonly tag: string;
-}
-
 /**
  * Background Sync and Periodic Background Sync: the same sync run as the page's, while no
- * page may be open (https://wicg.github.io/background-sync/spec/).
+ * page may be open (https://wicg.github.io/background-sync/spec/,
+ * https://wicg.github.io/periodic-background-sync/; types in src/types/).
  */
 export function handleSyncEvents(): void {
-  self.addEventListener('sync', (event) => {
-    const sync = event as SyncEvent;
+  self.addEventListener('sync', (sync) => {
     if (sync.tag !== SYNC_TAG) return;
     sync.waitUntil(
       runSyncExclusive('sync', { lastChance: sync.lastChance }).then(async (entry) => {
@@ -32,8 +23,7 @@ export function handleSyncEvents(): void {
       }),
     );
   });
-  self.addEventListener('periodicsync', (event) => {
-    const periodic = event as PeriodicSyncEvent;
+  self.addEventListener('periodicsync', (periodic) => {
     if (periodic.tag !== PERIODIC_SYNC_TAG) return;
     periodic.waitUntil(runSyncExclusive('periodicsync').then(() => keepPushSubscription('periodicsync')));
   });

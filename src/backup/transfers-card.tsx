@@ -4,19 +4,12 @@ import type { Transfer } from '../db/backup-transfers';
 import type { BackupInfo } from '../shared/backup';
 import { formatBytes, formatDuration } from './format';
 import { estimate } from './rate';
-import {
-  backUpEverything,
-  cancelTransfer,
-  deleteBackup,
-  downloadHistory,
-  liveProgress,
-  refreshServerBackups,
-  restoreBackup,
-  retryTransfer,
-  serverBackups,
-  startTransfers,
-  transfers,
-} from './transfers';
+import { deleteBackup, refreshServerBackups, serverBackups } from './server-backups';
+import { cancelTransfer, retryTransfer } from './transfers-control';
+import { downloadHistory, restoreBackup } from './transfers-download';
+import { startTransfers } from './transfers-resume';
+import { liveProgress, transfers } from './transfers-state';
+import { backUpEverything } from './transfers-upload';
 
 /**
  * Backups and restores: start one, and follow every transfer — bytes, percentage, speed, time

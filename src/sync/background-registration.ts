@@ -13,19 +13,10 @@ export const backgroundState = signal<BackgroundSyncState>({
   periodicSync: { kind: 'checking' },
 });
 
-// The sync managers are not in TypeScript's DOM lib yet.
-interface SyncManagerLike {
-  register(tag: string): Promise<void>;
-}
-interface PeriodicSyncManagerLike {
-  register(tag: string, options: { minInterval: number }): Promise<void>;
-  getTags(): Promise<string[]>;
-}
-type RegistrationWithSync = ServiceWorkerRegistration & { sync?: SyncManagerLike; periodicSync?: PeriodicSyncManagerLike };
-
-async function registration(): Promise<RegistrationWithSync | null> {
+// The sync managers' types: src/types/background-sync.d.ts and periodic-background-sync.d.ts.
+async function registration(): Promise<ServiceWorkerRegistration | null> {
   if (!('serviceWorker' in navigator)) return null;
-  return (await navigator.serviceWorker.ready) as RegistrationWithSync;
+  return navigator.serviceWorker.ready;
 }
 
 /** Asks the browser to fire `sync` when it is online again (Background Sync). */

@@ -121,14 +121,9 @@ async function unsubscribePush(): Promise<void> {
 /** Backups still uploading in the background (Background Fetch) would send data after it was deleted. */
 async function abortBackgroundFetches(): Promise<void> {
   const registration = await navigator.serviceWorker?.getRegistration();
-  const manager = (registration as { backgroundFetch?: BackgroundFetchIds } | undefined)?.backgroundFetch;
+  const manager = registration?.backgroundFetch;
   if (!manager) return;
   for (const id of await manager.getIds()) await (await manager.get(id))?.abort();
-}
-
-interface BackgroundFetchIds {
-  getIds(): Promise<string[]>;
-  get(id: string): Promise<{ abort(): Promise<boolean> } | undefined>;
 }
 
 /**

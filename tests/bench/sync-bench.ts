@@ -21,7 +21,7 @@ import { appendToChunk, emptyChunk, type HeartRateSample, minuteStartOf, type Sa
 import { encodeBatch } from '../../src/shared/sync/batch-codec';
 import { SYNC_MEDIA_TYPE } from '../../src/shared/sync/protocol';
 import type { SyncLogEntry } from '../../src/shared/sync/sync-store';
-import { putRecording, readOutbox, waitForLog } from '../helpers/app-db';
+import { inAppDb, putRecording, readCredentials, readOutbox, waitForLog } from '../helpers/app-db';
 import { grantAllPermissions, launchBrowser, waitForController } from '../helpers/browser';
 import { FaultProxy, type ProxiedRequest } from '../helpers/fault-proxy';
 import { builtAppDir, startTestServer } from '../helpers/server';
@@ -91,24 +91,25 @@ async function workboxReplay(page: Page, proxy: FaultProxy, serverUrl: string, s
   // Evaluated, not a script tag: the app's CSP allows no inline script.
   await page.evaluate(await workboxBundle());
   let t = performance.now();
+  // The week is read into the page, not into Node: it would cross twice for nothing.
+  await inAppDb(
+    page,
+    async (db, { from, to }, idb) => {
+      (globalThis as unknown as { benchWeek: SampleChunk[] }).benchWeek = await idb.result(
+        db.transaction('chunks').objectStore('chunks').index('byMinute').getAll(IDBKeyRange.bound(from, to)),
+      );
+    },
+    { from: start, to: start + DAYS * 86_400_000 },
+  );
   const queued = await page.evaluate(
-    async ({ token, from, to }) => {
+    async ({ token }) => {
       // Workbox's Queue reads self.registration.sync; a page has no registration of its own.
       (globalThis as unknown as { registration: object }).registration = {};
       type Queue = { pushRequest(entry: { request: Request }): Promise<void>; size(): Promise<number> };
       const QueueClass = (globalThis as unknown as { WorkboxQueue: new (name: string, options: object) => Queue }).WorkboxQueue;
       const queue = new QueueClass('bench-minutes', { forceSyncFallback: true });
       (globalThis as unknown as { benchQueue: Queue }).benchQueue = queue;
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open('steady');
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      const week = await new Promise<SampleChunk[]>((resolve) => {
-        const request = db.transaction('chunks').objectStore('chunks').index('byMinute').getAll(IDBKeyRange.bound(from, to));
-        request.onsuccess = () => resolve(request.result);
-      });
-      db.close();
+      const week = (globalThis as unknown as { benchWeek: SampleChunk[] }).benchWeek;
       for (const chunk of week) {
         const samples: HeartRateSample[] = [];
         let cursor = 0;
@@ -139,7 +140,7 @@ async function workboxReplay(page: Page, proxy: FaultProxy, serverUrl: string, s
       }
       return queue.size();
     },
-    { token: other.deviceToken, from: start, to: start + DAYS * 86_400_000 },
+    { token: other.deviceToken },
   );
   const queueMs = performance.now() - t;
   const workboxBefore = proxy.log.length;
@@ -201,19 +202,8 @@ async function main(): Promise<void> {
     const putServerMs = sum(puts, (r) => (r.endedAt ?? r.startedAt) - r.startedAt);
     if (entry.outcome !== 'ok' || entry.upRecords !== chunks.length) throw new Error(`sync did not finish: ${JSON.stringify(entry)}`);
     if ((await readOutbox(page)).length !== 0) throw new Error('outbox not empty after the run');
-    const credentials = await page.evaluate(async () => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open('steady');
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      const value = await new Promise<{ accountId: string; deviceToken: string }>((resolve) => {
-        const request = db.transaction('meta').objectStore('meta').get('credentials');
-        request.onsuccess = () => resolve(request.result);
-      });
-      db.close();
-      return value;
-    });
+    const credentials = await readCredentials(page);
+    if (!credentials) throw new Error('the app has no account');
     const sqlite = new Database(path.join(server.dataDir, 'steady.sqlite'), { readonly: true });
     const stored = sqlite
       .prepare("select count(*) as n from sync_records where account_id = ? and kind = 'chunk'")

@@ -18,7 +18,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { CDPSession } from 'playwright-core';
 import type { SampleChunk } from '../../src/shared/samples';
-import { appDir, HOLD_SYNC_LOCK, openApp, seedChunks, type TestBrowser, waitForAccount, waitForTransfer } from '../helpers/backup-browser';
+import { inAppDb, waitForCredentials } from '../helpers/app-db';
+import { appDir, HOLD_SYNC_LOCK, openApp, seedChunks, type TestBrowser, waitForTransfer } from '../helpers/backup-browser';
 import { startTestServer } from '../helpers/server';
 import { uploadBatch } from '../helpers/sync-client';
 
@@ -209,7 +210,7 @@ async function run(chunks: number): Promise<string[]> {
     // Backup: this device's IndexedDB → worker → Background Fetch → server.
     const device = await openApp(origin, { initScript: `${KEEP_NAMES}\n${HOLD_SYNC_LOCK}` });
     browsers.push(device);
-    const credentials = await waitForAccount(device.page);
+    const credentials = await waitForCredentials(device.page);
     for (let first = 0; first < chunks; first += 20_000) {
       await seedChunks(device.page, Math.min(20_000, chunks - first), { start: Date.UTC(2020, 0, 1) + first * 60_000, seed: first + 1 });
     }
@@ -241,19 +242,17 @@ async function run(chunks: number): Promise<string[]> {
     // Restore: a second device of the account downloads the export; the service worker imports it.
     const second = await openApp(origin, { initScript: `${KEEP_NAMES}\n${HOLD_SYNC_LOCK}` });
     browsers.push(second);
-    await second.page.evaluate(async (creds) => {
-      const db = await new Promise<IDBDatabase>((resolve) => {
-        const request = indexedDB.open('steady');
-        request.onsuccess = () => resolve(request.result);
-      });
-      const tx = db.transaction('meta', 'readwrite');
-      tx.objectStore('meta').put({ ...creds, createdAt: new Date().toISOString() }, 'credentials');
-      await new Promise((resolve) => {
-        tx.oncomplete = resolve;
-      });
-    }, credentials);
+    await inAppDb(
+      second.page,
+      async (db, creds, idb) => {
+        const tx = db.transaction('meta', 'readwrite');
+        tx.objectStore('meta').put({ ...creds, createdAt: new Date().toISOString() }, 'credentials');
+        await idb.done(tx);
+      },
+      credentials,
+    );
     await second.page.reload();
-    await waitForAccount(second.page);
+    await waitForCredentials(second.page);
     const secondHeaps = new TargetHeaps(second.browserCdp);
     let restoredBytes = 0;
     const restore = await measure(second, secondHeaps, async () => {

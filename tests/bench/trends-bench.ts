@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { putSyncedDocs, waitForCredentials } from '../helpers/app-db';
+import { inAppDb, putSyncedDocs, waitForCredentials } from '../helpers/app-db';
 import { launchBrowser } from '../helpers/browser';
 import { builtAppDir, startTestServer } from '../helpers/server';
 
@@ -36,64 +36,59 @@ const LONG_TASKS = `
  * database (as a sync pull would leave them: nothing queued). Runs in the page; one day per transaction.
  */
 async function seedSamples(page: Page, days: number): Promise<{ chunks: number; samples: number; ms: number }> {
-  return page.evaluate(async (dayCount) => {
-    const t0 = performance.now();
-    const open = indexedDB.open('steady');
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    const now = Date.now();
-    const today = new Date();
-    let chunks = 0;
-    let samples = 0;
-    // A fixed linear congruential sequence, inline: tsx wraps named functions in a helper the page lacks.
-    let seed = 42;
-    for (let back = dayCount; back >= 0; back--) {
-      const start = new Date(today.getFullYear(), today.getMonth(), today.getDate() - back).getTime();
-      const end = Math.min(new Date(today.getFullYear(), today.getMonth(), today.getDate() - back + 1).getTime(), now);
-      const tx = db.transaction('chunks', 'readwrite');
-      const store = tx.objectStore('chunks');
-      let bpm = 62;
-      for (let minute = start; minute < end; minute += 60_000) {
-        const hour = new Date(minute).getHours();
-        // Asleep at night, a few upright stretches by day, now and then over the threshold.
-        seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-        const target = hour < 7 ? 55 : hour >= 22 ? 60 : seed / 2 ** 31 < 0.05 ? 105 : 72;
-        const chunk = {
-          id: `bench-strap|${minute}`,
-          sourceId: 'bench-strap',
-          demo: false,
-          minuteStart: minute,
-          intervalKind: 'rr',
-          offsets: [] as number[],
-          bpm: [] as number[],
-          contact: [] as number[],
-          intervalCounts: [] as number[],
-          intervalsMs: [] as number[],
-        };
-        for (let s = 0; s < 60 && minute + s * 1000 < end; s++) {
+  return inAppDb(
+    page,
+    async (db, dayCount, idb) => {
+      const t0 = performance.now();
+      const now = Date.now();
+      const today = new Date();
+      let chunks = 0;
+      let samples = 0;
+      // A fixed linear congruential sequence, inline: tsx wraps named functions in a helper the page lacks.
+      let seed = 42;
+      for (let back = dayCount; back >= 0; back--) {
+        const start = new Date(today.getFullYear(), today.getMonth(), today.getDate() - back).getTime();
+        const end = Math.min(new Date(today.getFullYear(), today.getMonth(), today.getDate() - back + 1).getTime(), now);
+        const tx = db.transaction('chunks', 'readwrite');
+        const store = tx.objectStore('chunks');
+        let bpm = 62;
+        for (let minute = start; minute < end; minute += 60_000) {
+          const hour = new Date(minute).getHours();
+          // Asleep at night, a few upright stretches by day, now and then over the threshold.
           seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-          bpm += (target - bpm) * 0.1 + (seed / 2 ** 31 - 0.5) * 2;
-          const whole = Math.round(bpm);
-          chunk.offsets.push(s * 1000);
-          chunk.bpm.push(whole);
-          chunk.contact.push(1);
-          chunk.intervalCounts.push(1);
-          chunk.intervalsMs.push(Math.round(60_000 / whole));
+          const target = hour < 7 ? 55 : hour >= 22 ? 60 : seed / 2 ** 31 < 0.05 ? 105 : 72;
+          const chunk = {
+            id: `bench-strap|${minute}`,
+            sourceId: 'bench-strap',
+            demo: false,
+            minuteStart: minute,
+            intervalKind: 'rr',
+            offsets: [] as number[],
+            bpm: [] as number[],
+            contact: [] as number[],
+            intervalCounts: [] as number[],
+            intervalsMs: [] as number[],
+          };
+          for (let s = 0; s < 60 && minute + s * 1000 < end; s++) {
+            seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+            bpm += (target - bpm) * 0.1 + (seed / 2 ** 31 - 0.5) * 2;
+            const whole = Math.round(bpm);
+            chunk.offsets.push(s * 1000);
+            chunk.bpm.push(whole);
+            chunk.contact.push(1);
+            chunk.intervalCounts.push(1);
+            chunk.intervalsMs.push(Math.round(60_000 / whole));
+          }
+          store.put(chunk);
+          chunks++;
+          samples += chunk.offsets.length;
         }
-        store.put(chunk);
-        chunks++;
-        samples += chunk.offsets.length;
+        await idb.done(tx);
       }
-      await new Promise<void>((resolve, reject) => {
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error);
-      });
-    }
-    db.close();
-    return { chunks, samples, ms: performance.now() - t0 };
-  }, days);
+      return { chunks, samples, ms: performance.now() - t0 };
+    },
+    days,
+  );
 }
 
 /** A morning measurement and a morning and evening check-in for each day. */

@@ -2,19 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListBackupsResponse } from '../../src/shared/backup';
+import { readSyncLog } from '../helpers/app-db';
 import { readArchive, sha256Hex } from '../helpers/backup-archive';
-import {
-  appDir,
-  openApp,
-  readSyncLog,
-  readTransfers,
-  seedChunks,
-  type TestBrowser,
-  waitForAccount,
-  waitForTransfer,
-} from '../helpers/backup-browser';
-import { startTransferProxy, type TransferProxy } from '../helpers/backup-proxy';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { type BackupStack, openBackupStack, readTransfers, type TestBrowser, waitForTransfer } from '../helpers/backup-browser';
+import type { TransferProxy } from '../helpers/backup-proxy';
+import type { TestServer } from '../helpers/server';
 
 // Fixed ports: the origin (the proxy's) must stay the same for the whole file.
 const ORIGIN_PORT = 18411;
@@ -26,20 +18,14 @@ let proxy: TransferProxy;
 let browser: TestBrowser;
 let token: string;
 let accountId: string;
+let stack: BackupStack | undefined;
 
 beforeAll(async () => {
-  server = await startTestServer({ staticDir: appDir(), port: SERVER_PORT });
-  proxy = await startTransferProxy(ORIGIN_PORT, () => SERVER_PORT);
-  browser = await openApp(proxy.url);
-  ({ deviceToken: token, accountId } = await waitForAccount(browser.page));
-  await seedChunks(browser.page, CHUNKS);
+  stack = await openBackupStack({ origin: ORIGIN_PORT, server: SERVER_PORT }, CHUNKS);
+  ({ server, proxy, browser, token, accountId } = stack);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await proxy?.close();
-  await server?.dispose();
-});
+afterAll(() => stack?.close());
 
 async function listBackups(): Promise<ListBackupsResponse> {
   const response = await fetch(`${server.url}/api/backups`, { headers: { authorization: `Bearer ${token}` } });

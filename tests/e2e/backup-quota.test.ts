@@ -3,15 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListBackupsResponse } from '../../src/shared/backup';
-import {
-  appDir,
-  NO_BACKGROUND_FETCH,
-  openApp,
-  seedChunks,
-  type TestBrowser,
-  waitForAccount,
-  waitForTransfer,
-} from '../helpers/backup-browser';
+import { waitForCredentials } from '../helpers/app-db';
+import { appDir, NO_BACKGROUND_FETCH, openApp, seedChunks, type TestBrowser, waitForTransfer } from '../helpers/backup-browser';
 import { startTransferProxy, type TransferProxy } from '../helpers/backup-proxy';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -70,7 +63,7 @@ describe.each([
     const browser = await openApp(origin, initScript ? { initScript } : {});
     open.push(browser);
     const { page } = browser;
-    const { deviceToken } = await waitForAccount(page);
+    const { deviceToken } = await waitForCredentials(page);
     const stored = async () => (await storedBackups(deviceToken)).map((backup) => backup.id);
     await seedChunks(page, 200); // an archive of about 80 KB
     const known = new Set<string>();

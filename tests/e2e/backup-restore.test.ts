@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateAccountResponse } from '../../src/shared/api';
 import type { DocRecord } from '../../src/shared/sync/batch-codec';
+import { readSyncLog, waitForCredentials } from '../helpers/app-db';
 import {
   appDir,
   countRecords,
   HOLD_SYNC_LOCK,
   NO_BACKGROUND_FETCH,
   openApp,
-  readSyncLog,
   type TestBrowser,
-  waitForAccount,
   waitForTransfer,
 } from '../helpers/backup-browser';
 import { startTransferProxy, type TransferProxy } from '../helpers/backup-proxy';
@@ -57,7 +56,7 @@ async function newDeviceJoins(initScript = HOLD_SYNC_LOCK): Promise<TestBrowser>
   const { page } = browser;
   await page.getByRole('textbox', { name: 'Pairing code' }).fill((await makePairingCode(server.url, first.deviceToken)).code);
   await page.getByRole('button', { name: 'Join', exact: true }).click();
-  await expect.poll(async () => (await waitForAccount(page)).accountId).toBe(first.accountId);
+  await expect.poll(async () => (await waitForCredentials(page)).accountId).toBe(first.accountId);
   expect(await countRecords(page)).toEqual({ chunks: 0, docs: 0, gaps: 0 });
   return browser;
 }

@@ -4,17 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ListBackupsResponse, TUS_CHUNK_BYTES } from '../../src/shared/backup';
 import { sha256Hex } from '../helpers/backup-archive';
 import {
-  appDir,
+  type BackupStack,
   NO_BACKGROUND_FETCH,
-  openApp,
-  seedChunks,
+  openBackupStack,
   type TestBrowser,
   type TransferView,
-  waitForAccount,
   waitForTransfer,
 } from '../helpers/backup-browser';
-import { startTransferProxy, type TransferProxy } from '../helpers/backup-proxy';
-import { startTestServer, type TestServer } from '../helpers/server';
+import type { TransferProxy } from '../helpers/backup-proxy';
+import type { TestServer } from '../helpers/server';
 
 // Without Background Fetch (as in Firefox and Safari) backups go up with tus from the page.
 const ORIGIN_PORT = 18421;
@@ -28,20 +26,14 @@ let proxy: TransferProxy;
 let browser: TestBrowser;
 let token: string;
 let accountId: string;
+let stack: BackupStack;
 
 beforeAll(async () => {
-  server = await startTestServer({ staticDir: appDir(), port: SERVER_PORT });
-  proxy = await startTransferProxy(ORIGIN_PORT, () => SERVER_PORT);
-  browser = await openApp(proxy.url, { initScript: NO_BACKGROUND_FETCH });
-  ({ deviceToken: token, accountId } = await waitForAccount(browser.page));
-  await seedChunks(browser.page, CHUNKS);
+  stack = await openBackupStack({ origin: ORIGIN_PORT, server: SERVER_PORT }, CHUNKS, { initScript: NO_BACKGROUND_FETCH });
+  ({ server, proxy, browser, token, accountId } = stack);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await proxy?.close();
-  await server?.dispose();
-});
+afterAll(() => stack?.close());
 
 async function storedBackups(): Promise<ListBackupsResponse['backups']> {
   const response = await fetch(`${server.url}/api/backups`, { headers: { authorization: `Bearer ${token}` } });
@@ -81,7 +73,7 @@ describe('tus fallback: an interrupted backup resumes from the server’s offset
     const running = await backupUntilPartway();
     // The connection drops and the server goes down mid-PATCH, then comes back on the same port.
     proxy.cutAll();
-    server = await server.restart();
+    server = stack.server = await server.restart();
     proxy.throttle({ up: null });
     await expectStored(running);
   });

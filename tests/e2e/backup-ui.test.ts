@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransferRecord } from '../../src/shared/backup';
+import { putRecords } from '../helpers/app-db';
 import { appDir, openApp, seedChunks, type TestBrowser, waitForTransfer } from '../helpers/backup-browser';
 import { startTransferProxy, type TransferProxy } from '../helpers/backup-proxy';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -112,18 +113,7 @@ describe('the Transfers card', () => {
     const browser = await openApp(proxy.url, { viewport, colorScheme });
     open.push(browser);
     const { page } = browser;
-    await page.evaluate(async (records) => {
-      const db = await new Promise<IDBDatabase>((resolve) => {
-        const request = indexedDB.open('steady');
-        request.onsuccess = () => resolve(request.result);
-      });
-      const tx = db.transaction('transfers', 'readwrite');
-      for (const record of records) tx.objectStore('transfers').put(record);
-      await new Promise((resolve) => {
-        tx.oncomplete = resolve;
-      });
-      db.close();
-    }, pastTransfers(Date.now()));
+    await putRecords(page, 'transfers', pastTransfers(Date.now()));
     await seedChunks(page, 12_000);
     // A live one: a backup going up slowly, so speed and time left show.
     proxy.throttle({ up: 150 * 1024 });

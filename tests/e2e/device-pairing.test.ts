@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceCredentials } from '../../src/db/schema';
 import { MINUTE_MS, minuteStartOf } from '../../src/shared/samples';
-import { putRecording, readChunk, readCredentials, readOutbox, waitForChunks, waitForCredentials } from '../helpers/app-db';
+import { inAppDb, putRecording, readChunk, readCredentials, readOutbox, waitForChunks, waitForCredentials } from '../helpers/app-db';
 import { eventually } from '../helpers/armband-emulation';
 import { buildArchive, storeBackup } from '../helpers/backup-archive';
 import { grantAllPermissions, launchBrowser, type TestBrowser, waitForController } from '../helpers/browser';
@@ -68,18 +68,15 @@ describe('linking a device with a one-time code', () => {
 
   it('a device from before pairing codes forgets the sync code it stored, and keeps its account', async () => {
     const { page } = phoneA;
-    await page.evaluate(async (credentials) => {
-      const db = await new Promise<IDBDatabase>((resolve) => {
-        const request = indexedDB.open('steady');
-        request.onsuccess = () => resolve(request.result);
-      });
-      const tx = db.transaction('meta', 'readwrite');
-      tx.objectStore('meta').put({ ...credentials, syncCode: 'ABCD-EFGH-JKMN' }, 'credentials');
-      await new Promise((resolve) => {
-        tx.oncomplete = resolve;
-      });
-      db.close();
-    }, a);
+    await inAppDb(
+      page,
+      async (db, credentials, idb) => {
+        const tx = db.transaction('meta', 'readwrite');
+        tx.objectStore('meta').put({ ...credentials, syncCode: 'ABCD-EFGH-JKMN' }, 'credentials');
+        await idb.done(tx);
+      },
+      a,
+    );
     expect((await readCredentials(page)) as unknown).toMatchObject({ syncCode: 'ABCD-EFGH-JKMN' });
     await page.reload();
     await waitForController(page);

@@ -3,6 +3,7 @@ import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHeartRateMeasurement } from '../../src/shared/armband/heart-rate-measurement';
 import { NOTIFICATION_TAGS } from '../../src/shared/names';
+import { readDoc } from '../helpers/app-db';
 import { ArmbandEmulation, eventually } from '../helpers/armband-emulation';
 import { grantAllPermissions, launchBrowser, type TestBrowser, waitForController } from '../helpers/browser';
 import { builtAppDir, startTestServer, type TestServer } from '../helpers/server';
@@ -75,25 +76,7 @@ const setHidden = (hidden: boolean) => setPageHidden(browser.page, hidden);
 const alertState = () => browser.page.getByTestId('pacing-alert-state');
 
 async function storedSettings(): Promise<unknown> {
-  return browser.page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('steady');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    try {
-      const read = (store: string, key: string) =>
-        new Promise<unknown>((resolve, reject) => {
-          const request = db.transaction(store, 'readonly').objectStore(store).get(key);
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
-      const doc = (await read('docs', 'settings|pacing')) as { body: unknown } | undefined;
-      return doc?.body ?? null;
-    } finally {
-      db.close();
-    }
-  });
+  return (await readDoc(browser.page, 'settings|pacing'))?.body ?? null;
 }
 
 /** The pacing settings document as the server stored it (read from its SQLite file), or null. */

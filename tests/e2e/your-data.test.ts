@@ -7,7 +7,7 @@ import type { CheckIn } from '../../src/shared/checkin';
 import type { SteadyExportV1 } from '../../src/shared/export/json';
 import type { Measurement } from '../../src/shared/measurement';
 import type { RecordingGap, SampleChunk } from '../../src/shared/samples';
-import { putRecording, readCredentials, waitForCredentials } from '../helpers/app-db';
+import { appDbExists, inAppDb, putRecording, readCredentials, waitForCredentials } from '../helpers/app-db';
 import { eventually } from '../helpers/armband-emulation';
 import { launchBrowser, type TestBrowser, waitForController } from '../helpers/browser';
 import { parseCsv } from '../helpers/export-csv';
@@ -104,22 +104,14 @@ async function seedDocuments(page: Page): Promise<void> {
     { kind: 'message-read', id: 'msg-1', body: { readAt: '2026-11-28T12:00:00.000Z' } },
   ].map((d) => ({ ...d, key: `${d.kind}|${d.id}`, updatedAt: at }));
   const armband = { id: 'strap-1', name: 'Polar H10 7E3A', pairedAt: START - 86_400_000, lastConnectedAt: START, recording: false };
-  await page.evaluate(
-    async ({ docs: records, gap: g, armband: a }) => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open('steady');
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
+  await inAppDb(
+    page,
+    async (db, { docs: records, gap: g, armband: a }, idb) => {
       const tx = db.transaction(['docs', 'gaps', 'armbands'], 'readwrite');
       for (const record of records) tx.objectStore('docs').put(record);
       tx.objectStore('gaps').put(g);
       tx.objectStore('armbands').put(a);
-      await new Promise<void>((resolve, reject) => {
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error);
-      });
-      db.close();
+      await idb.done(tx);
     },
     { docs, gap, armband },
   );
@@ -127,30 +119,19 @@ async function seedDocuments(page: Page): Promise<void> {
 
 /** Record counts of the app's data stores (-1: the store or the database does not exist). */
 async function storeCounts(page: Page): Promise<Record<string, number>> {
-  return page.evaluate(async () => {
-    const names = ['chunks', 'gaps', 'armbands', 'docs', 'outbox', 'transfers', 'syncLog', 'meta'];
-    const exists = (await indexedDB.databases()).some((d) => d.name === 'steady');
-    if (!exists) return Object.fromEntries(names.map((n) => [n, -1]));
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('steady');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const counts: Record<string, number> = {};
-    for (const name of names) {
-      if (!db.objectStoreNames.contains(name)) {
-        counts[name] = -1;
-        continue;
+  const names = ['chunks', 'gaps', 'armbands', 'docs', 'outbox', 'transfers', 'syncLog', 'meta'];
+  if (!(await appDbExists(page))) return Object.fromEntries(names.map((n) => [n, -1]));
+  return inAppDb(
+    page,
+    async (db, stores, idb) => {
+      const counts: Record<string, number> = {};
+      for (const name of stores) {
+        counts[name] = db.objectStoreNames.contains(name) ? await idb.result(db.transaction(name).objectStore(name).count()) : -1;
       }
-      counts[name] = await new Promise<number>((resolve, reject) => {
-        const request = db.transaction(name).objectStore(name).count();
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-    }
-    db.close();
-    return counts;
-  });
+      return counts;
+    },
+    names,
+  );
 }
 
 async function openSettings(page: Page): Promise<void> {

@@ -1,35 +1,71 @@
 import type { Page } from 'playwright-core';
-import type { DeviceCredentials } from '../../src/db/schema';
+import { DB_NAME, DB_VERSION, type DeviceCredentials } from '../../src/db/schema';
 import { MINUTE_MS, type SampleChunk } from '../../src/shared/samples';
 import type { AttentionItem, OutboxEntry, SyncLogEntry } from '../../src/shared/sync/sync-store';
 
 /**
  * The app's IndexedDB as tests see it, through `page.evaluate` on a page of the app's origin.
- * The database is opened WITHOUT a version, so a test never triggers or races an upgrade: the
- * app must have opened (and so created) it first. Store names and record shapes are those of
- * src/db/schema.ts and src/db/sync-store.ts.
+ * The database is opened at the name and version src/db/schema.ts exports, and an upgrade is
+ * refused, so a test never creates the database or races the app's upgrade: the app must have
+ * opened it first. Store names and record shapes are those of src/db/schema.ts and src/db/sync-store.ts.
  */
 
-/**
- * Opens `steady` at whatever version the app made, in the page. Installed in the page as
- * `__steadyOpenDb` by `installOpener` before each use (functions cross into the page as source).
- */
-function openAppDb(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open('steady');
-    request.onsuccess = () => {
-      const db = request.result;
-      if (db.objectStoreNames.contains('outbox')) return resolve(db);
-      db.close();
-      reject(new Error('the app has not created its database yet (no outbox store): open the app first'));
-    };
+/** IndexedDB's callbacks as promises, for functions that `inAppDb` runs in the page. */
+export interface PageIdb {
+  /** The result of a request, or its error. */
+  result<T>(request: IDBRequest<T>): Promise<T>;
+  /** Resolves when the transaction commits, rejects when it aborts (a failed request aborts it). */
+  done(tx: IDBTransaction): Promise<void>;
+}
+
+/** A function run in the page against the app's open database; it crosses as source, so it can use nothing from this file but its arguments. */
+export type InAppDb<A, R> = (db: IDBDatabase, arg: A, idb: PageIdb) => R | Promise<R>;
+
+/** Runs in the page: opens the database, runs `run`, closes it whatever happens. */
+async function runInPage<A, R>(name: string, version: number, run: InAppDb<A, R>, arg: A): Promise<R> {
+  const idb: PageIdb = {
+    result: (request) =>
+      new Promise((resolve, reject) => {
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      }),
+    done: (tx) =>
+      new Promise((resolve, reject) => {
+        tx.oncomplete = () => resolve();
+        tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
+      }),
+  };
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(name, version);
+    request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
     request.onupgradeneeded = () => {
-      // No database yet: creating one here would give the app a version-1 database without its stores.
+      // No database yet (or an older one): upgrading here would give the app a database without its stores.
       request.transaction?.abort();
-      reject(new Error('no steady database yet: open the app first'));
+      reject(new Error(`no ${name} database at version ${version} yet: open the app first`));
     };
   });
+  try {
+    return await run(db, arg, idb);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Runs `run(db, arg, idb)` in the page against the app's database and answers its result.
+ * `arg` and the result cross as JSON. Evaluated as an expression, which the app's CSP does not
+ * apply to (it comes over CDP).
+ */
+export async function inAppDb<R, A = null>(page: Page, run: InAppDb<A, R>, arg?: A): Promise<R> {
+  // tsx (the benches) compiles with keepNames, wrapping named functions in a `__name` helper the page lacks.
+  const expression = `(globalThis.__name ??= (target) => target, (${String(runInPage)})(${JSON.stringify(DB_NAME)}, ${DB_VERSION}, ${String(run)}, ${JSON.stringify(arg ?? null)}))`;
+  return (await page.evaluate(expression)) as R;
+}
+
+/** Whether the app's database exists at all (it does not before the first open, nor after "delete everything"). */
+export async function appDbExists(page: Page): Promise<boolean> {
+  return page.evaluate(async (name) => (await indexedDB.databases()).some((d) => d.name === name), DB_NAME);
 }
 
 /**
@@ -37,14 +73,12 @@ function openAppDb(): Promise<IDBDatabase> {
  * each entry `{key: 'chunk|'+id, kind: 'chunk', recordId: id, queuedAt, readyAt: minuteStart + 60 s}`.
  */
 export async function putRecording(page: Page, chunks: SampleChunk[], queuedAt?: number): Promise<void> {
-  // Sent as JSON in slices: Playwright's own argument serialisation is ten times slower for
-  // thousands of small arrays.
+  // In slices, crossing as JSON (inAppDb): Playwright's own argument serialisation is ten times
+  // slower for thousands of small arrays.
   for (let i = 0; i < chunks.length; i += 2_000) {
-    await installOpener(page);
-    await page.evaluate(
-      async ({ json, queuedAt: at, minute }) => {
-        const slice = JSON.parse(json) as SampleChunk[];
-        const db = await globalThis.__steadyOpenDb();
+    await inAppDb(
+      page,
+      async (db, { slice, queuedAt: at, minute }, idb) => {
         const tx = db.transaction(['chunks', 'outbox'], 'readwrite');
         const now = at ?? Date.now();
         for (const chunk of slice) {
@@ -57,40 +91,20 @@ export async function putRecording(page: Page, chunks: SampleChunk[], queuedAt?:
             readyAt: chunk.minuteStart + minute,
           });
         }
-        await new Promise<void>((resolve, reject) => {
-          tx.oncomplete = () => resolve();
-          tx.onerror = () => reject(tx.error);
-          tx.onabort = () => reject(tx.error);
-        });
-        db.close();
+        await idb.done(tx);
       },
-      { json: JSON.stringify(chunks.slice(i, i + 2_000)), queuedAt: queuedAt ?? null, minute: MINUTE_MS },
+      { slice: chunks.slice(i, i + 2_000), queuedAt: queuedAt ?? null, minute: MINUTE_MS },
     );
   }
 }
 
-/** Defines `globalThis.__steadyOpenDb` in the page (again after a navigation); CDP evaluation is exempt from CSP. */
-async function installOpener(page: Page): Promise<void> {
-  await page.evaluate(`globalThis.__steadyOpenDb = ${String(openAppDb)}`);
-}
-
-declare global {
-  var __steadyOpenDb: () => Promise<IDBDatabase>;
-}
-
-async function readAll<T>(page: Page, store: string, key?: string): Promise<T> {
-  await installOpener(page);
-  return page.evaluate(
-    async ({ store: name, key: id }) => {
-      const db = await globalThis.__steadyOpenDb();
+/** One record of a store by key, or all of them without a key. */
+function readAll<T>(page: Page, store: string, key?: string): Promise<T> {
+  return inAppDb(
+    page,
+    (db, { store: name, key: id }, idb) => {
       const os = db.transaction(name, 'readonly').objectStore(name);
-      const request = id === null ? os.getAll() : os.get(id);
-      const result = await new Promise((resolve, reject) => {
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      db.close();
-      return result;
+      return id === null ? idb.result(os.getAll()) : idb.result(os.get(id));
     },
     { store, key: key ?? null },
   ) as Promise<T>;
@@ -147,40 +161,32 @@ export async function waitForLog(
  * app does not spend the test sending them back). Same slicing as putRecording.
  */
 export async function putSyncedChunks(page: Page, chunks: SampleChunk[]): Promise<void> {
-  for (let i = 0; i < chunks.length; i += 2_000) {
-    await installOpener(page);
-    await page.evaluate(
-      async (json) => {
-        const db = await globalThis.__steadyOpenDb();
-        const tx = db.transaction('chunks', 'readwrite');
-        for (const chunk of JSON.parse(json) as SampleChunk[]) tx.objectStore('chunks').put(chunk);
-        await new Promise<void>((resolve, reject) => {
-          tx.oncomplete = () => resolve();
-          tx.onerror = () => reject(tx.error);
-          tx.onabort = () => reject(tx.error);
-        });
-        db.close();
-      },
-      JSON.stringify(chunks.slice(i, i + 2_000)),
-    );
-  }
+  for (let i = 0; i < chunks.length; i += 2_000) await putRecords(page, 'chunks', chunks.slice(i, i + 2_000));
+}
+
+/** Puts `records` (with their keys in them) into one store of the app's database, in one transaction. */
+export async function putRecords(page: Page, store: string, records: unknown[]): Promise<void> {
+  await inAppDb(
+    page,
+    async (db, { store: name, records: list }, idb) => {
+      const tx = db.transaction(name, 'readwrite');
+      for (const record of list) tx.objectStore(name).put(record);
+      await idb.done(tx);
+    },
+    { store, records },
+  );
 }
 
 /** Stores documents (`{kind, id, body}`) as a sync pull leaves them: key `${kind}|${id}`, nothing queued. */
 export async function putSyncedDocs(page: Page, docs: { kind: string; id: string; body: Record<string, unknown> }[]): Promise<void> {
-  await installOpener(page);
-  await page.evaluate(async (json) => {
-    const db = await globalThis.__steadyOpenDb();
-    const tx = db.transaction('docs', 'readwrite');
-    const now = Date.now();
-    for (const doc of JSON.parse(json) as { kind: string; id: string; body: Record<string, unknown> }[]) {
-      tx.objectStore('docs').put({ ...doc, key: `${doc.kind}|${doc.id}`, updatedAt: now });
-    }
-    await new Promise<void>((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error);
-    });
-    db.close();
-  }, JSON.stringify(docs));
+  await inAppDb(
+    page,
+    async (db, records, idb) => {
+      const tx = db.transaction('docs', 'readwrite');
+      const now = Date.now();
+      for (const doc of records) tx.objectStore('docs').put({ ...doc, key: `${doc.kind}|${doc.id}`, updatedAt: now });
+      await idb.done(tx);
+    },
+    docs,
+  );
 }

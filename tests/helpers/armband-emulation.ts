@@ -1,5 +1,6 @@
 /// <reference path="../../src/armband/web-bluetooth.d.ts" />
 import type { CDPSession, Page } from 'playwright-core';
+import { inAppDb } from './app-db';
 import type { TestBrowser } from './browser';
 
 /**
@@ -287,24 +288,9 @@ export class ArmbandEmulation {
 /** The browser may be closing while an answer is in flight. */
 function ignoreClosed(): void {}
 
-/** Reads a whole store of the app's database from the page (opened without a version: never races an upgrade). */
+/** Reads a whole store of the app's database from the page. */
 export function readStore<T>(page: Page, store: 'chunks' | 'gaps' | 'armbands'): Promise<T[]> {
-  return page.evaluate(async (name) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('steady');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    try {
-      const request = db.transaction(name, 'readonly').objectStore(name).getAll();
-      return await new Promise<T[]>((resolve, reject) => {
-        request.onsuccess = () => resolve(request.result as T[]);
-        request.onerror = () => reject(request.error);
-      });
-    } finally {
-      db.close();
-    }
-  }, store);
+  return inAppDb(page, (db, name, idb) => idb.result(db.transaction(name, 'readonly').objectStore(name).getAll()), store) as Promise<T[]>;
 }
 
 /** Polls `read` until `done` says yes (or fails after `timeoutMs` with the last value in the message). */

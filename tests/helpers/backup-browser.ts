@@ -2,8 +2,10 @@ import type { Page } from 'playwright-core';
 import type { TransferRecord } from '../../src/shared/backup';
 import { LOCKS } from '../../src/shared/names';
 import type { SyncLogEntry } from '../../src/shared/sync/sync-store';
+import { inAppDb, waitForCredentials } from './app-db';
+import { startTransferProxy, type TransferProxy } from './backup-proxy';
 import { grantAllPermissions, type LaunchOptions, launchBrowser, type TestBrowser, waitForController } from './browser';
-import { builtAppDir } from './server';
+import { builtAppDir, startTestServer, type TestServer } from './server';
 
 /** The built app: STEADY_APP_DIR when set (a private build, safe from concurrent rebuilds of dist/), else dist/. */
 export function appDir(): string {
@@ -17,7 +19,6 @@ export type TransferView = Omit<TransferRecord, 'archive' | 'partial'> & { archi
 export async function openApp(origin: string, options: LaunchOptions & { initScript?: string } = {}): Promise<TestBrowser> {
   const browser = await launchBrowser(options);
   await grantAllPermissions(browser.browserCdp, origin);
-  await browser.context.addInitScript(IDB_READERS);
   if (options.initScript) await browser.context.addInitScript(options.initScript);
   await browser.page.goto(`${origin}/settings`);
   // On a loaded machine the first install can take longer than waitForController allows: one reload, then give up.
@@ -25,29 +26,44 @@ export async function openApp(origin: string, options: LaunchOptions & { initScr
     await browser.page.reload();
     await waitForController(browser.page);
   });
-  await waitForAccount(browser.page);
+  await waitForCredentials(browser.page, 30_000);
   return browser;
 }
 
-/** Waits until the device has credentials in IndexedDB; answers them. */
-export async function waitForAccount(page: Page): Promise<{ accountId: string; deviceId: string; deviceToken: string }> {
-  await page.waitForFunction(
-    () =>
-      new Promise<boolean>((resolve) => {
-        const open = indexedDB.open('steady');
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains('meta')) return resolve(false);
-          const get = db.transaction('meta').objectStore('meta').get('credentials');
-          get.onsuccess = () => resolve(Boolean(get.result));
-          get.onerror = () => resolve(false);
-        };
-        open.onerror = () => resolve(false);
-      }),
-    undefined,
-    { timeout: 30_000, polling: 250 },
-  );
-  return page.evaluate(() => idbGet('meta', 'credentials') as Promise<{ accountId: string; deviceId: string; deviceToken: string }>);
+/** A server, the transfer proxy the app reaches it through, and the app open through the proxy with an account and seeded chunks. */
+export interface BackupStack {
+  /** Replace it after `server.restart()`, so that `close` stops the one running. */
+  server: TestServer;
+  proxy: TransferProxy;
+  browser: TestBrowser;
+  token: string;
+  accountId: string;
+  close(): Promise<void>;
+}
+
+/** Starts a BackupStack: the origin on `ports.origin` (fixed, so storage survives a restart), the server on `ports.server`. */
+export async function openBackupStack(
+  ports: { origin: number; server: number },
+  chunks: number,
+  options: { initScript?: string } = {},
+): Promise<BackupStack> {
+  const stack: Partial<BackupStack> = {};
+  const close = async () => {
+    await stack.browser?.close();
+    await stack.proxy?.close();
+    await stack.server?.dispose();
+  };
+  try {
+    stack.server = await startTestServer({ staticDir: appDir(), port: ports.server });
+    stack.proxy = await startTransferProxy(ports.origin, () => ports.server);
+    stack.browser = await openApp(stack.proxy.url, options);
+    const { deviceToken: token, accountId } = await waitForCredentials(stack.browser.page);
+    await seedChunks(stack.browser.page, chunks);
+    return Object.assign(stack, { token, accountId, close }) as BackupStack;
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 /**
@@ -59,18 +75,14 @@ export async function seedChunks(
   count: number,
   options: { start?: number; sourceId?: string; seed?: number } = {},
 ): Promise<void> {
-  await page.evaluate(
-    async ({ count, start, sourceId, seed }) => {
+  await inAppDb(
+    page,
+    async (db, { count, start, sourceId, seed }, idb) => {
       let state = seed;
       const random = () => {
         state = (state * 16807) % 2147483647;
         return state / 2147483647;
       };
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open('steady');
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
       for (let first = 0; first < count; first += 1000) {
         const tx = db.transaction('chunks', 'readwrite');
         const store = tx.objectStore('chunks');
@@ -100,12 +112,8 @@ export async function seedChunks(
           }
           store.put(chunk);
         }
-        await new Promise<void>((resolve, reject) => {
-          tx.oncomplete = () => resolve();
-          tx.onerror = () => reject(tx.error);
-        });
+        await idb.done(tx);
       }
-      db.close();
     },
     { count, start: options.start ?? Date.UTC(2025, 0, 1), sourceId: options.sourceId ?? 'armband-test', seed: options.seed ?? 42 },
   );
@@ -113,14 +121,15 @@ export async function seedChunks(
 
 /** Every transfer in the device's IndexedDB, Blobs replaced by their sizes. */
 export async function readTransfers(page: Page): Promise<TransferView[]> {
-  return page.evaluate(async () => {
-    const all = (await idbGetAll('transfers')) as (TransferRecord<Blob> & Record<string, unknown>)[];
+  return inAppDb(page, async (db, _, idb) => {
+    const all = (await idb.result(db.transaction('transfers').objectStore('transfers').getAll())) as (TransferRecord<Blob> &
+      Record<string, unknown>)[];
     return all.map(({ archive, partial, ...rest }) => ({
       ...rest,
       archiveBytes: archive?.size ?? null,
       partialBytes: partial?.size ?? null,
     }));
-  });
+  }) as Promise<TransferView[]>;
 }
 
 /** Waits for a transfer matching `predicate` (evaluated in Node on each poll) and answers it. */
@@ -135,41 +144,12 @@ export async function waitForTransfer(page: Page, predicate: (t: TransferView) =
   }
 }
 
-export async function readSyncLog(page: Page): Promise<SyncLogEntry[]> {
-  return page.evaluate(() => idbGetAll('syncLog') as Promise<SyncLogEntry[]>);
-}
-
+/** How many chunks, documents and gaps the device holds. */
 export async function countRecords(page: Page): Promise<{ chunks: number; docs: number; gaps: number }> {
-  return page.evaluate(async () => ({
-    chunks: await idbCount('chunks'),
-    docs: await idbCount('docs'),
-    gaps: await idbCount('gaps'),
-  }));
-}
-
-/** Small IndexedDB readers installed in every page (addInitScript), so evaluate() bodies stay short. */
-export const IDB_READERS = `
-  function idbRequest(store, run) {
-    return new Promise((resolve, reject) => {
-      const open = indexedDB.open('steady');
-      open.onsuccess = () => {
-        const db = open.result;
-        const request = run(db.transaction(store).objectStore(store));
-        request.onsuccess = () => { resolve(request.result); db.close(); };
-        request.onerror = () => { reject(request.error); db.close(); };
-      };
-      open.onerror = () => reject(open.error);
-    });
-  }
-  globalThis.idbGet = (store, key) => idbRequest(store, (s) => s.get(key));
-  globalThis.idbGetAll = (store) => idbRequest(store, (s) => s.getAll());
-  globalThis.idbCount = (store) => idbRequest(store, (s) => s.count());
-`;
-
-declare global {
-  function idbGet(store: string, key: string): Promise<unknown>;
-  function idbGetAll(store: string): Promise<unknown[]>;
-  function idbCount(store: string): Promise<number>;
+  return inAppDb(page, async (db, _, idb) => {
+    const count = (store: string) => idb.result(db.transaction(store).objectStore(store).count());
+    return { chunks: await count('chunks'), docs: await count('docs'), gaps: await count('gaps') };
+  });
 }
 
 /** Holds the sync run's Web Lock from page start, so no sync run pulls data behind a restore test's back. */
