@@ -5,8 +5,55 @@ import type { SyncLogEntry } from '../shared/sync/sync-store';
 import { openSteadyDb } from './schema';
 import { IdbSyncStore } from './sync-store';
 
-/** A transfer as IndexedDB keeps it: the archive and partial download are Blobs. */
+/** A transfer as the app uses it: the archive and partial download are Blobs. */
 export type Transfer = TransferRecord<Blob>;
+
+/** As stored: Blobs, or their bytes where Blobs are refused (see blobsStorable). */
+type StoredTransfer = TransferRecord<Blob | ArrayBuffer>;
+
+const ARCHIVE_TYPE = 'application/gzip';
+const BLOB_PROBE_ID = '__blob-probe';
+let blobsAccepted: Promise<boolean> | null = null;
+
+/**
+ * Whether this browser stores Blobs in IndexedDB. WebKit refuses them in an ephemeral session
+ * (private browsing, and the WebDriver session tests run in): "Error preparing Blob/File data
+ * to be stored in object store". Asked once, by storing a one-byte Blob under a probe key.
+ */
+function blobsStorable(): Promise<boolean> {
+  blobsAccepted ??= (async () => {
+    const db = await openSteadyDb();
+    // A finished-looking download that nothing lists or prunes, for the instant it exists.
+    const probe = newTransfer({ id: BLOB_PROBE_ID, direction: 'download', source: 'stored-backup', mode: 'ranged', state: 'aborted' });
+    try {
+      await db.put('transfers', { ...probe, archive: new Blob([new Uint8Array([0])]) });
+      await db.delete('transfers', probe.id);
+      return true;
+    } catch {
+      return false; // the reason is the refusal itself: bytes are stored instead
+    }
+  })();
+  return blobsAccepted;
+}
+
+/**
+ * What a writer hands to updateTransfer for a Blob field: the Blob itself, or its bytes where
+ * Blobs are refused (read back as a Blob by getTransfer and the rest).
+ */
+export async function storableBlob(blob: Blob): Promise<Blob> {
+  if (await blobsStorable()) return blob;
+  return (await blob.arrayBuffer()) as unknown as Blob;
+}
+
+function asBlob(value: Blob | ArrayBuffer | null): Blob | null {
+  return value instanceof ArrayBuffer ? new Blob([value], { type: ARCHIVE_TYPE }) : value;
+}
+
+function readable(stored: StoredTransfer): Transfer;
+function readable(stored: StoredTransfer | undefined): Transfer | undefined;
+function readable(stored: StoredTransfer | undefined): Transfer | undefined {
+  return stored && { ...stored, archive: asBlob(stored.archive), partial: asBlob(stored.partial) };
+}
 
 /** How many finished transfers are kept for the list. */
 const KEEP_FINISHED = 20;
@@ -43,7 +90,7 @@ export async function putTransfer(transfer: Transfer): Promise<void> {
 }
 
 export async function getTransfer(id: string): Promise<Transfer | undefined> {
-  return (await openSteadyDb()).get('transfers', id);
+  return readable(await (await openSteadyDb()).get('transfers', id));
 }
 
 /**
@@ -53,11 +100,18 @@ export async function getTransfer(id: string): Promise<Transfer | undefined> {
 export async function updateTransfer(id: string, change: (transfer: Transfer) => Partial<Transfer>): Promise<Transfer | undefined> {
   const db = await openSteadyDb();
   const tx = db.transaction('transfers', 'readwrite');
-  const current = await tx.store.get(id);
+  const stored = await tx.store.get(id);
   let next: Transfer | undefined;
-  if (current) {
-    next = { ...current, ...change(current), updatedAt: Date.now() };
-    await tx.store.put(next);
+  if (stored) {
+    // A Blob field left unchanged is written back as it was stored (Blob or bytes).
+    const current = readable(stored);
+    const changed = change(current);
+    next = { ...current, ...changed, updatedAt: Date.now() };
+    await tx.store.put({
+      ...next,
+      archive: 'archive' in changed ? next.archive : stored.archive,
+      partial: 'partial' in changed ? next.partial : stored.partial,
+    });
   }
   await tx.done;
   if (next) announce(id);
@@ -72,12 +126,16 @@ export function importLock(transferId: string): string {
 /** The transfer a Background Fetch registration belongs to. */
 export async function transferByFetchId(fetchId: string): Promise<Transfer | undefined> {
   const all = await (await openSteadyDb()).getAll('transfers');
-  return all.find((t) => t.fetchId === fetchId);
+  return readable(all.find((t) => t.fetchId === fetchId));
 }
 
 /** Every transfer kept, newest first. */
 export async function listTransfers(): Promise<Transfer[]> {
-  return (await (await openSteadyDb()).getAllFromIndex('transfers', 'byCreated')).reverse();
+  const stored = await (await openSteadyDb()).getAllFromIndex('transfers', 'byCreated');
+  return stored
+    .reverse()
+    .filter((t) => t.id !== BLOB_PROBE_ID)
+    .map((t) => readable(t));
 }
 
 /** Adds a Background Fetch event to the background log shown on the Sync screen. */

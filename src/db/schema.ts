@@ -80,7 +80,8 @@ export interface SteadySchema extends DBSchema {
   /** Backups and restores, with the archive an upload resends until the server has it. */
   transfers: {
     key: string;
-    value: TransferRecord<Blob>;
+    /** Blobs, or their bytes where the browser refuses Blobs here (src/db/backup-transfers.ts). */
+    value: TransferRecord<Blob | ArrayBuffer>;
     indexes: { byCreated: number };
   };
 }

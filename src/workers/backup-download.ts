@@ -1,5 +1,5 @@
 import { importArchive } from '../db/backup-import';
-import { getTransfer, importLock, type Transfer, updateTransfer } from '../db/backup-transfers';
+import { getTransfer, importLock, storableBlob, type Transfer, updateTransfer } from '../db/backup-transfers';
 import { backoffDelay, sleep } from '../shared/backoff';
 import { ApiRequestError, NetworkError } from '../shared/http-client';
 import { isOfflineAnswer } from '../shared/offline-answer';
@@ -31,15 +31,15 @@ export async function downloadAndImport(
       await fetchRest(transfer, token, received, signal, (size) => options.onProgress(size, total, 0));
     } catch (error) {
       signal.throwIfAborted();
-      const partial = received.blob;
-      await updateTransfer(transfer.id, () => ({ partial, bytesDone: partial.size }));
+      const partial = await storableBlob(received.blob);
+      await updateTransfer(transfer.id, () => ({ partial, bytesDone: received.blob.size }));
       const retryable = error instanceof NetworkError || (error instanceof ApiRequestError && error.retryable);
       if (!retryable || attempt + 1 >= ATTEMPTS) throw error;
       await sleep(backoffDelay(attempt, 1000, 30_000), signal);
     }
   }
-  const partial = received.blob;
-  await updateTransfer(transfer.id, () => ({ state: 'importing', partial, bytesDone: partial.size }));
+  const partial = await storableBlob(received.blob);
+  await updateTransfer(transfer.id, () => ({ state: 'importing', partial, bytesDone: received.blob.size }));
   // (ifAvailable cannot be combined with a signal: the import below takes it instead.)
   return navigator.locks.request(importLock(transfer.id), { ifAvailable: true }, async (lock) => {
     if (!lock) return getTransfer(transfer.id); // the service worker is importing it right now
@@ -99,7 +99,8 @@ async function fetchRest(
         received.blob = saved;
         pending = [];
         unsaved = 0;
-        await updateTransfer(transfer.id, () => ({ partial: saved, bytesDone: saved.size }));
+        const partial = await storableBlob(saved);
+        await updateTransfer(transfer.id, () => ({ partial, bytesDone: saved.size }));
         onProgress(saved.size);
       }
     }

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { getTransfer, updateTransfer } from '../db/backup-transfers';
+import { getTransfer, storableBlob, updateTransfer } from '../db/backup-transfers';
 import { openSteadyDb } from '../db/schema';
 import { assertNever } from '../shared/assert-never';
 import type { TransferState } from '../shared/backup';
@@ -58,9 +58,10 @@ async function pack(transferId: string, signal: AbortSignal): Promise<TransferSt
     { accountId: credentials?.accountId ?? null, deviceId: credentials?.deviceId ?? null },
     { signal, onProgress: (bytes, records) => post({ type: 'PROGRESS', transferId, bytesDone: bytes, bytesTotal: null, records }) },
   );
+  const archive = await storableBlob(packed.archive);
   await updateTransfer(transferId, () => ({
     state: 'running',
-    archive: packed.archive,
+    archive,
     bytesTotal: packed.bytes,
     bytesDone: 0,
     sha256: packed.sha256,

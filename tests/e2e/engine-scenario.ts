@@ -1,6 +1,7 @@
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DB_NAME } from '../../src/db/schema';
 import type { BrowserSurface } from '../../src/pwa/browser-surface';
 import { capabilityModel, type FeatureMechanisms } from '../../src/pwa/capability-model';
 import type { OfflineErrorBody } from '../../src/shared/offline-answer';
@@ -23,20 +24,19 @@ export interface Scenario {
   shownMechanisms(): Promise<Record<string, string>>;
 }
 
-export interface ScenarioOptions {
-  /**
-   * A known failure of this engine's backup upload, matched against the transfer's error: the
-   * step then checks the app reports it and stores nothing half-done on the server. When the
-   * cause is fixed this check fails, and the option goes.
-   */
-  backupFails?: RegExp;
-}
-
 /** A page function: every record of an app store, reduced to `fields` (typed arrays do not cross WebDriver). */
-async function storeRecords({ store, fields }: { store: string; fields: string[] }): Promise<Record<string, unknown>[]> {
+async function storeRecords({
+  name,
+  store,
+  fields,
+}: {
+  name: string;
+  store: string;
+  fields: string[];
+}): Promise<Record<string, unknown>[]> {
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
     // No version: never create or upgrade the app's database from a test.
-    const request = indexedDB.open('steady');
+    const request = indexedDB.open(name);
     request.onupgradeneeded = () => {
       request.transaction?.abort();
       reject(new Error('no steady database yet'));
@@ -119,19 +119,14 @@ function serverBackups(dataDir: string, accountId: string): { kind: string; stor
 }
 
 /** Registers the core scenario's tests; `port` is fixed so the origin (and its storage) survives the server's restart. */
-export function coreScenario(
-  launch: () => Promise<EngineDriver>,
-  port: number,
-  expected: Partial<FeatureMechanisms>,
-  options: ScenarioOptions = {},
-): Scenario {
+export function coreScenario(launch: () => Promise<EngineDriver>, port: number, expected: Partial<FeatureMechanisms>): Scenario {
   let server: TestServer;
   let session: EngineSession;
   let accountId: string;
   let queued: string[] = [];
   let offlineSince = 0;
   const origin = `http://127.0.0.1:${port}`;
-  const records = (store: string, fields: string[]) => session.run(storeRecords, { store, fields });
+  const records = (store: string, fields: string[]) => session.run(storeRecords, { name: DB_NAME, store, fields });
 
   beforeAll(async () => {
     server = await startTestServer({ staticDir: builtAppDir(), port });
@@ -246,12 +241,6 @@ export function coreScenario(
         'the backup upload to finish',
       );
       const mode = mechanism === 'background-fetch' ? 'background-fetch' : 'tus';
-      if (options.backupFails) {
-        expect(transfers).toEqual([{ direction: 'upload', mode, state: 'failed', error: expect.stringMatching(options.backupFails) }]);
-        expect(serverBackups(server.dataDir, accountId)).toEqual([]);
-        await waitForText(session, '[data-testid="transfer"][data-state="failed"]', 'Error preparing');
-        return;
-      }
       expect(transfers).toEqual([{ direction: 'upload', mode, state: 'done', error: null }]);
       expect(serverBackups(server.dataDir, accountId)).toEqual([{ kind: 'upload', stored: 1 }]);
     }, 60_000);

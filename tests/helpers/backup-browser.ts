@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { TransferRecord } from '../../src/shared/backup';
 import { LOCKS } from '../../src/shared/names';
-import type { SyncLogEntry } from '../../src/shared/sync/sync-store';
 import { inAppDb, waitForCredentials } from './app-db';
 import { startTransferProxy, type TransferProxy } from './backup-proxy';
 import { grantAllPermissions, type LaunchOptions, launchBrowser, type TestBrowser, waitForController } from './browser';
