@@ -1,6 +1,6 @@
 import type { TransferRecord } from '../shared/backup';
 import type { TransferBroadcast } from '../shared/messages';
-import { CHANNELS } from '../shared/names';
+import { CHANNELS, LOCKS } from '../shared/names';
 import type { SyncLogEntry } from '../shared/sync/sync-store';
 import { openSteadyDb } from './schema';
 import { IdbSyncStore } from './sync-store';
@@ -120,7 +120,7 @@ export async function updateTransfer(id: string, change: (transfer: Transfer) =>
 
 /** The Web Lock held while a transfer's archive is imported: the service worker and the page's worker never import it at once. */
 export function importLock(transferId: string): string {
-  return `steady-import-${transferId}`;
+  return `${LOCKS.importPrefix}${transferId}`;
 }
 
 /** The transfer a Background Fetch registration belongs to. */

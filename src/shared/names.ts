@@ -18,6 +18,8 @@ export const LOCKS = {
   account: 'steady-account',
   /** Subscribing to push and telling the server (src/shared/push-subscription-flow.ts). */
   pushSubscription: 'steady-push-subscription',
+  /** Importing one transfer's archive, followed by its id (src/db/backup-transfers.ts). */
+  importPrefix: 'steady-import-',
 } as const;
 
 /** BroadcastChannels; each carries one union of src/shared/messages.ts or backup.ts. */
