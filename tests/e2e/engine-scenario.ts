@@ -156,7 +156,11 @@ export function coreScenario(launch: () => Promise<EngineDriver>, port: number, 
     });
 
     it('reloads from the service worker with the server stopped', async () => {
-      await server.close();
+      // Down as a crashed server or a dropped network is: every connection goes with it. A
+      // graceful close would wait for (and answer 503 on) the browser's kept-alive connections.
+      const closing = server.close();
+      server.app.server.closeAllConnections();
+      await closing;
       offlineSince = Date.now();
       await session.reload();
       await waitForText(session, 'main h1', 'Today');
