@@ -42,8 +42,10 @@ export function PairingCard() {
     setPairing({ kind: 'busy' });
     try {
       const made = await api('createPairingCode', { token });
-      setNow(Date.now());
-      setPairing({ kind: 'shown', code: made.code, deadline: Date.now() + made.expiresInSeconds * 1000 });
+      // One reading of the clock for both: two could differ by a millisecond and show 10:01.
+      const at = Date.now();
+      setNow(at);
+      setPairing({ kind: 'shown', code: made.code, deadline: at + made.expiresInSeconds * 1000 });
     } catch (error) {
       noticeRevocation(error, token);
       setPairing({ kind: 'error', message: explain(error) });
