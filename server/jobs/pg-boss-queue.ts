@@ -65,7 +65,7 @@ export async function openPgBossQueue({ url, schema, timing, log }: PgBossQueueO
   const queueOptions = {
     expireInSeconds: timing.expireSeconds,
     retryLimit: RETRY_LIMIT,
-    retryDelay: 2,
+    retryDelay: 1,
     retryBackoff: true,
     retentionMinutes: 24 * 60,
   };

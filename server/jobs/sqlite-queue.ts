@@ -188,8 +188,8 @@ export function openSqliteQueue({ db, timing, log, now = Date.now }: SqliteQueue
       handlers = { ...handlers, ...Object.fromEntries(only.map((name) => [name, given[name]])) };
       names = Object.keys(handlers) as JobName[];
       if (!poller) {
+        // Not unref'd: a process working the queue keeps running until close(), as with pg-boss.
         poller = setInterval(() => void poll(), timing.pollMs);
-        poller.unref();
       }
       wake();
     },

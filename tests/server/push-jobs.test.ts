@@ -1,9 +1,13 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenDatabase, openDatabase } from '../../server/db/open';
 import { enqueueFanOut, FAN_OUT_SLICE } from '../../server/jobs/fan-out-job';
 import { waitUntilIdle } from '../../server/jobs/idle';
+import { openJobQueue } from '../../server/jobs/open-queue';
 import { jobsSchemaFor } from '../../server/jobs/pg-boss-queue';
+import { noteUpload } from '../../server/jobs/refresh-job';
 import { runStaleSweep } from '../../server/jobs/stale-sweep-job';
 import { claimStaleDevices } from '../../server/push/stale-sync';
 import type { PushKeyResponse } from '../../src/shared/api';
@@ -288,4 +292,52 @@ describe('GET /api/health and the job queue', () => {
       await server.dispose();
     }
   });
+});
+
+describe('a job held by a killed process', () => {
+  it('runs again on another instance once its expiry passes', async () => {
+    const env = { ...JOB_ENV, JOB_EXPIRE_SECONDS: '2', JOB_MAINTENANCE_SECONDS: '1' };
+    const server = await startTestServer({ env });
+    const phone = await createAccount(server.url, 'phone');
+    // Stopped, so that the holder is the only process working the queue when the job comes.
+    await server.app.close();
+    const holder = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../helpers/job-holder.ts')], {
+      env: {
+        PATH: process.env.PATH,
+        ...(server.config.databaseUrl
+          ? { DATABASE_URL: server.config.databaseUrl, DATABASE_SCHEMA: server.config.databaseSchema ?? '' }
+          : {}),
+        DATA_DIR: server.dataDir,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const database = await openDatabase(server.config);
+    const client = await openJobQueue(server.config, database, { info() {}, error() {} });
+    let restarted: TestServer | undefined;
+    try {
+      let out = '';
+      holder.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      await expect.poll(() => out, { timeout: 15_000 }).toContain('READY');
+      await noteUpload(database.db, client, { accountId: phone.accountId, deviceId: phone.deviceId, debounceMs: 0 });
+      await expect.poll(() => out, { timeout: 5000 }).toContain(`TAKEN ${phone.accountId}`);
+      holder.kill('SIGKILL');
+      const killedAt = Date.now();
+      restarted = await server.restart();
+      const uploaders = () => database.db.selectFrom('refresh_uploaders').selectAll().where('account_id', '=', phone.accountId).execute();
+      expect(await uploaders()).toHaveLength(1);
+      await expect.poll(() => restarted?.jobs.runs.refresh.done, { timeout: 20_000, interval: 50 }).toBe(1);
+      // expire (2 s) + maintenance (1 s) + pg-boss's retry delay (1–2 s) + a poll, with room.
+      expect(Date.now() - killedAt).toBeLessThan(10_000);
+      // The real refresh ran: it read and cleared the uploader.
+      expect(await uploaders()).toEqual([]);
+    } finally {
+      holder.kill('SIGKILL');
+      await client.close();
+      await database.close();
+      await (restarted ?? server).dispose();
+    }
+  }, 60_000);
 });
