@@ -120,6 +120,8 @@ export function openSqliteQueue({ db, timing, log, now = Date.now }: SqliteQueue
     const work = (async () => {
       let failure: unknown;
       try {
+        // Taken again after its lease ran out more often than it may fail: it kills its process.
+        if (job.attempts > MAX_ATTEMPTS) throw new Error(`started ${job.attempts} times without finishing`);
         await limits.run((signal) => handler(JSON.parse(job.data), signal));
       } catch (error) {
         failure = error ?? new Error('job threw nothing');
