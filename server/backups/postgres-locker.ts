@@ -35,6 +35,8 @@ export class PostgresLocker implements Locker {
   readonly schema: string;
   /** Release requests of the locks this instance holds, by lock key. */
   readonly held = new Map<string, RequestRelease>();
+  /** Connections holding those locks: closing the locker ends them, which releases the locks. */
+  readonly holding = new Set<pg.PoolClient>();
   private listener: Promise<pg.Client> | undefined;
   private closed = false;
 
@@ -85,12 +87,15 @@ export class PostgresLocker implements Locker {
     const listener = this.listener;
     this.listener = undefined;
     await listener?.then((client) => client.end()).catch(() => undefined);
+    for (const client of this.holding) client.release(true);
+    this.holding.clear();
     await this.pool.end();
   }
 }
 
 class PostgresLock implements Lock {
   private client: pg.PoolClient | undefined;
+  private lost: (() => void) | undefined;
 
   constructor(
     private readonly locker: PostgresLocker,
@@ -122,6 +127,11 @@ class PostgresLock implements Lock {
       throw error;
     }
     this.client = client;
+    // The connection broke (Postgres restarted, the network cut): the lock is gone with it, so
+    // the writer is asked to stop; heard here, the error does not end the process.
+    this.lost = () => void requestRelease();
+    client.on('error', this.lost);
+    this.locker.holding.add(client);
     this.locker.held.set(this.key, requestRelease);
   }
 
@@ -130,12 +140,15 @@ class PostgresLock implements Lock {
     if (!client) throw new Error('Releasing an unlocked lock!');
     this.client = undefined;
     this.locker.held.delete(this.key);
+    if (!this.locker.holding.delete(client)) return; // ended by close()
     try {
       await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [this.key]);
       client.release();
     } catch (error) {
       // The connection broke: ending it is what releases the lock.
       client.release(error instanceof Error ? error : true);
+    } finally {
+      if (this.lost) client.removeListener('error', this.lost);
     }
   }
 }
