@@ -39,7 +39,8 @@ export interface ArchiveStore {
   unfinishedUploads(accountId: string): Promise<Upload[]>;
   /**
    * Makes `staged` the bytes of backup `id`; `record` inserts its `backups` row (in the same
-   * transaction where the store has one), and a failure of `record` stores nothing. `keep`
+   * transaction where the store has one, after locking the account's commits across
+   * instances), and a failure of `record` stores nothing. `keep`
    * leaves the upload answerable to a tus HEAD until the clean-up removes it.
    */
   place(

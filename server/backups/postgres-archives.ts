@@ -69,6 +69,9 @@ export class PostgresArchives implements ArchiveStore {
   ): Promise<void> {
     if (!(staged instanceof StagedParts)) throw new TypeError('PostgresArchives places only its own staged parts');
     await this.db.transaction().execute(async (trx) => {
+      // One commit per account at a time across instances, as the sync upload does: the
+      // account's row is locked first, so `record` checks the quota against every commit before it.
+      await trx.selectFrom('accounts').select('id').where('id', '=', target.accountId).forUpdate().execute();
       await record(trx);
       await staged.placeInto(trx, target.accountId, target.id, keep);
     });

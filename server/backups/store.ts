@@ -10,7 +10,10 @@ import { type BackupQuota, backupError, EXPORTS_KEPT, MIN_ARCHIVE_BYTES, quotaEx
  * `archives` (DATA_DIR on SQLite, Postgres parts with Postgres: server/backups/archive-store.ts).
  */
 export class BackupFiles {
-  /** Commits in progress, by account: one at a time, so two cannot both fit in the room left for one. */
+  /**
+   * Commits in progress, by account: one at a time in this process, so two cannot both fit in
+   * the room left for one (across instances, the store's `place` serialises them too).
+   */
   private commits = new Map<string, Promise<unknown>>();
 
   /** Without `quota`, nothing is limited (the account deletion only removes). */
@@ -37,9 +40,9 @@ export class BackupFiles {
   }
 
   /** Bytes of the uploads that stay when one more is stored: the account's newest `quota.count - 1`. */
-  async keptBytes(accountId: string): Promise<number> {
+  async keptBytes(accountId: string, db = this.db): Promise<number> {
     if (this.quota.count <= 1) return 0;
-    const rows = await this.newest(accountId, 'upload')
+    const rows = await this.newest(accountId, 'upload', db)
       .select('bytes')
       .limit(Math.min(this.quota.count - 1, 2 ** 31 - 1))
       .execute();
@@ -47,8 +50,8 @@ export class BackupFiles {
   }
 
   /** Refuses (413 QUOTA_BACKUP_BYTES) an upload of `bytes` that would not fit beside what is kept and `reserved`. */
-  async ensureRoom(accountId: string, bytes: number, reserved = 0): Promise<void> {
-    const kept = await this.keptBytes(accountId);
+  async ensureRoom(accountId: string, bytes: number, reserved = 0, db = this.db): Promise<void> {
+    const kept = await this.keptBytes(accountId, db);
     if (kept + reserved + bytes > this.quota.bytes) throw quotaExceeded(this.quota, bytes, kept, reserved);
   }
 
@@ -110,6 +113,9 @@ export class BackupFiles {
         source,
         { accountId: backup.accountId, id: backup.id },
         async (db) => {
+          // Again where the store serialises an account's commits across instances (Postgres
+          // locks the account row first): another instance may have stored one meanwhile.
+          if (backup.kind === 'upload') await this.ensureRoom(backup.accountId, backup.bytes, 0, db);
           await db.insertInto('backups').values(row).execute();
         },
         { keep: options.keep ?? false },
@@ -117,8 +123,8 @@ export class BackupFiles {
     } catch (error) {
       // Two uploads of the same id raced (Background Fetch and its tus fallback): the first won.
       const winner = await this.find(backup.accountId, backup.id);
-      if (!winner) throw error;
       if (!options.keep) await source.discard();
+      if (!winner) throw error;
       if (winner.sha256 !== backup.sha256) throw reused(backup.id);
       return { info: winner, fresh: false, removed: [] };
     }
@@ -131,8 +137,8 @@ export class BackupFiles {
   }
 
   /** The account's backups of one kind, newest first (ties by id, so the order is the same every time). */
-  private newest(accountId: string, kind: BackupInfo['kind']) {
-    return this.db
+  private newest(accountId: string, kind: BackupInfo['kind'], db = this.db) {
+    return db
       .selectFrom('backups')
       .where('account_id', '=', accountId)
       .where('kind', '=', kind)

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ListBackupsResponse } from '../../src/shared/backup';
+import { BACKUP_ID_HEADER, BACKUP_MEDIA_TYPE, type ListBackupsResponse, SHA256_HEADER } from '../../src/shared/backup';
 import { eventually } from '../helpers/armband-emulation';
 import { opaqueArchive, storeBackup } from '../helpers/backup-archive';
 import { backupStorage } from '../helpers/backup-storage';
@@ -18,9 +19,13 @@ const MiB = 1024 * 1024;
 let a: TestServer;
 let b: TestServer;
 
+/** Backup space per account: each test's archives fit, two 5 MiB ones do not. */
+const QUOTA = 8 * 1024 * 1024;
+
 beforeAll(async () => {
-  a = await startTestServer({ sharedSchema: schema });
-  b = await startTestServer({ sharedSchema: schema });
+  const env = { BACKUP_QUOTA_BYTES: String(QUOTA) };
+  a = await startTestServer({ sharedSchema: schema, env });
+  b = await startTestServer({ sharedSchema: schema, env });
 });
 
 afterAll(async () => {
@@ -56,6 +61,29 @@ async function uploadLocked(id: string): Promise<boolean> {
   } finally {
     await client.end();
   }
+}
+
+/** A direct upload whose first MiB goes out at once and the rest when `finish()` is called. */
+function slowUpload(server: TestServer, token: string, archive: { bytes: Buffer; sha256: string }) {
+  const request = http.request(`${server.url}/api/backups`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': BACKUP_MEDIA_TYPE,
+      'content-length': String(archive.bytes.length),
+      [SHA256_HEADER]: archive.sha256,
+      [BACKUP_ID_HEADER]: randomUUID(),
+    },
+  });
+  const status = new Promise<number>((resolve, reject) => {
+    request.on('error', reject);
+    request.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+  });
+  request.write(archive.bytes.subarray(0, MiB));
+  return { status, finish: () => request.end(archive.bytes.subarray(MiB)) };
 }
 
 describe('backups on several instances sharing one Postgres', () => {
@@ -182,6 +210,26 @@ describe('backups on several instances sharing one Postgres', () => {
     expect(last.status).toBe(200); // the SHA-256 of everything stored matched the declared one
     const stored = await fetch(`${a.url}/api/backups/${backupId}`, { headers: { authorization: `Bearer ${device.deviceToken}` } });
     expect(Buffer.from(await stored.arrayBuffer()).equals(archive.bytes)).toBe(true);
+  });
+
+  it('stores only one of two uploads that each fit the quota alone but not together, sent to two instances at once', async () => {
+    const device = await createAccount(a.url);
+    const archives = [opaqueArchive(5 * MiB, 1), opaqueArchive(5 * MiB, 2)];
+    // Both bodies start before either ends, so both pass the check made before reading; only
+    // the commit, serialised across instances, can tell that the second no longer fits.
+    const uploads = [a, b].map((server, i) => slowUpload(server, device.deviceToken, archives[i] as (typeof archives)[0]));
+    await eventually(
+      () => backupStorage(a).accountFiles(device.accountId),
+      (files) => files.filter((name) => name.endsWith('.partial')).length === 2,
+      5_000,
+      'both uploads arriving',
+    );
+    for (const upload of uploads) upload.finish();
+    const statuses = (await Promise.all(uploads.map((upload) => upload.status))).sort();
+    expect(statuses).toEqual([201, 413]);
+    const listed = await list(b, device.deviceToken);
+    expect(listed.backups).toHaveLength(1);
+    expect(await backupStorage(a).accountFiles(device.accountId)).toEqual([`${listed.backups[0]?.id}.gz`]);
   });
 
   it('cleans up an upload abandoned on one instance from the other, and expires it for both', async () => {
