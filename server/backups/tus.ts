@@ -28,7 +28,7 @@ function deviceOf(request: Request): AuthenticatedDevice {
 }
 
 /**
- * Upload ids name their account (`<accountId>_<128 random bits>`), so an account's unfinished
+ * Upload ids name their account (`<accountId>_<128 random bits>`), so on disk an account's unfinished
  * uploads are found by listing names, without reading every upload's metadata. Ids made before
  * that (32 hex digits) are still accepted; whose they are is always read from the metadata.
  */
@@ -57,7 +57,7 @@ const TUS_CODES = new Map<unknown, string>(Object.entries(ERRORS).map(([name, er
  * restart, and with Postgres on any instance. Every request about an upload
  * is checked against the upload's owner, with the id tus itself uses. An upload must declare
  * its length, which must fit in the account's quota. When the last byte arrives the file is
- * checked (gzip, and the SHA-256 the client declared) and linked into the account's backups;
+ * checked (gzip, and the SHA-256 the client declared) and placed among the account's backups;
  * otherwise it is deleted and the last PATCH answers 4xx. Every refusal is the API's JSON error.
  */
 export function createTusServer(files: BackupFiles, maxBytes: number, log: (error: unknown) => void): Server {
