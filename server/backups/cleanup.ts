@@ -1,6 +1,3 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import type { Server } from '@tus/server';
 import type { BackupFiles } from './store';
 
 export interface CleanupResult {
@@ -10,36 +7,15 @@ export interface CleanupResult {
 }
 
 /**
- * Deletes what nobody will come back for: tus uploads whose data file has not been written
- * for `maxAgeMs` (abandoned partial uploads, and finished ones whose backup is already linked
- * into place), direct uploads cut off mid-body (`*.partial`), and exports older than that.
- * Measured from the last write, unlike FileStore's own expiry (from creation), so a slow
- * upload that keeps going is never cut off.
+ * Deletes what nobody will come back for: tus uploads not written for `maxAgeMs` (abandoned
+ * partial uploads, and finished ones whose backup is already stored), other archives cut off
+ * while arriving, and exports older than that. Measured from the last write, unlike
+ * @tus/file-store's own expiry (from creation), so a slow upload that keeps going is never cut off.
+ * The same on both stores (server/backups/archive-store.ts), and safe to run on several instances at once.
  */
-export async function cleanUpBackups(files: BackupFiles, tus: Server, maxAgeMs: number, now = Date.now()): Promise<CleanupResult> {
-  const result: CleanupResult = { uploads: 0, partials: 0, exports: 0 };
+export async function cleanUpBackups(files: BackupFiles, maxAgeMs: number, now = Date.now()): Promise<CleanupResult> {
   const cutoff = now - maxAgeMs;
-  for (const name of await readDir(files.uploadsDir)) {
-    if (name.endsWith('.json')) continue;
-    const stat = await fs.stat(path.join(files.uploadsDir, name)).catch(() => null);
-    if (!stat?.isFile() || stat.mtimeMs > cutoff) continue;
-    await tus.datastore.remove(name).then(
-      () => result.uploads++,
-      () => fs.rm(path.join(files.uploadsDir, name), { force: true }),
-    );
-  }
-  for (const account of await readDir(files.root)) {
-    const dir = path.join(files.root, account);
-    if (dir === files.uploadsDir) continue;
-    for (const name of await readDir(dir)) {
-      if (!name.endsWith('.partial')) continue;
-      const stat = await fs.stat(path.join(dir, name)).catch(() => null);
-      if (stat && stat.mtimeMs <= cutoff) {
-        await fs.rm(path.join(dir, name), { force: true });
-        result.partials++;
-      }
-    }
-  }
+  const result: CleanupResult = { ...(await files.archives.cleanUpStaging(cutoff)), exports: 0 };
   const stale = await files.db
     .selectFrom('backups')
     .select(['account_id', 'id'])
@@ -72,12 +48,4 @@ export function scheduleCleanup(
   }, intervalMs);
   timer.unref();
   signal.addEventListener('abort', () => clearInterval(timer), { once: true });
-}
-
-async function readDir(dir: string): Promise<string[]> {
-  try {
-    return await fs.readdir(dir);
-  } catch {
-    return []; // nothing stored yet
-  }
 }

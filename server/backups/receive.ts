@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import { Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ApiError } from '../errors';
+import type { StagedArchive } from './archive-store';
 
 /** What arrived: its size and SHA-256 (hex). */
 export interface Received {
@@ -21,17 +21,22 @@ export interface ReceiveLimit {
 
 /**
  * Streams a request body into `target`, hashing and counting as it goes: memory stays at one
- * socket buffer whatever the size. Past `limit.bytes` it stops reading and fails (413);
+ * socket buffer (and one stored part, in Postgres) whatever the size. Past `limit.bytes` it stops reading and fails (413);
  * a body that is not gzip fails with 400; a dropped connection fails too, and so does `signal`
  * (with its reason). On any failure the file is removed. The request itself is never destroyed, so the error can still be answered.
  */
-export function receiveArchive(source: IncomingMessage, target: string, limit: ReceiveLimit, signal?: AbortSignal): Promise<Received> {
+export function receiveArchive(
+  source: IncomingMessage,
+  target: StagedArchive,
+  limit: ReceiveLimit,
+  signal?: AbortSignal,
+): Promise<Received> {
   const tooLarge = limit.error ?? (() => new ApiError(413, 'BACKUP_TOO_LARGE', `archive is larger than ${limit.bytes} bytes`));
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
     let bytes = 0;
     let settled = false;
-    const file = fs.createWriteStream(target, { flags: 'wx' });
+    const file = target.writable();
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         const start = bytes;
@@ -50,7 +55,10 @@ export function receiveArchive(source: IncomingMessage, target: string, limit: R
       source.unpipe(meter);
       meter.destroy();
       file.destroy();
-      fs.rm(target, { force: true }, () => reject(error));
+      target.discard().then(
+        () => reject(error),
+        () => reject(error),
+      );
     };
     signal?.addEventListener('abort', () => fail(signal.reason), { once: true });
     source.on('error', fail);
@@ -62,34 +70,49 @@ export function receiveArchive(source: IncomingMessage, target: string, limit: R
     file.on('finish', () => {
       if (settled) return;
       settled = true;
-      if (bytes === 0) return fs.rm(target, { force: true }, () => reject(new ApiError(400, 'NOT_AN_ARCHIVE', 'body is empty')));
+      if (bytes === 0) {
+        const empty = new ApiError(400, 'NOT_AN_ARCHIVE', 'body is empty');
+        return void target.discard().then(
+          () => reject(empty),
+          () => reject(empty),
+        );
+      }
       resolve({ bytes, sha256: hash.digest('hex') });
     });
     source.pipe(meter).pipe(file);
   });
 }
 
-/** Whether a file starts as a gzip member does (RFC 1952 §2.3.1: ID1 ID2). */
-export async function isGzipFile(file: string): Promise<boolean> {
-  const handle = await fs.promises.open(file, 'r');
-  try {
-    const head = Buffer.alloc(GZIP_MAGIC.length);
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    return bytesRead === GZIP_MAGIC.length && GZIP_MAGIC.every((byte, i) => head[i] === byte);
-  } finally {
-    await handle.close();
-  }
-}
-
-/** SHA-256 (hex) and size of a file, read as a stream. */
-export async function hashFile(file: string): Promise<Received> {
+/** A pass-through that counts and hashes what goes through it; `result()` once it has ended. */
+export function hashing(): { meter: Transform; result(): Received } {
   const hash = createHash('sha256');
   let bytes = 0;
-  await pipeline(fs.createReadStream(file), async (chunks: AsyncIterable<Buffer>) => {
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      bytes += chunk.length;
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  return { meter, result: () => ({ bytes, sha256: hash.digest('hex') }) };
+}
+
+/** What an archive read back holds: its size and SHA-256, and whether it starts as a gzip member does (RFC 1952 §2.3.1: ID1 ID2). */
+export interface Inspected extends Received {
+  gzip: boolean;
+}
+
+/** Reads an archive through once, as a stream. */
+export async function inspectArchive(source: Readable): Promise<Inspected> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const head: number[] = [];
+  await pipeline(source, async (chunks: AsyncIterable<Buffer>) => {
     for await (const chunk of chunks) {
+      for (let i = 0; head.length < GZIP_MAGIC.length && i < chunk.length; i++) head.push(chunk[i] ?? 0);
       bytes += chunk.length;
       hash.update(chunk);
     }
   });
-  return { bytes, sha256: hash.digest('hex') };
+  return { bytes, sha256: hash.digest('hex'), gzip: head.length === GZIP_MAGIC.length && GZIP_MAGIC.every((byte, i) => head[i] === byte) };
 }

@@ -1,42 +1,27 @@
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { BackupInfo } from '../../src/shared/backup';
 import type { BackupsTable, Database } from '../db/schema';
 import { ApiError } from '../errors';
+import type { ArchiveStore, StagedArchive } from './archive-store';
 import { type BackupQuota, backupError, EXPORTS_KEPT, MIN_ARCHIVE_BYTES, quotaExceeded } from './quota';
 
 /**
- * Where archives live: DATA_DIR/backups/<accountId>/<id>.gz, indexed by the `backups` table.
- * Account ids are UUIDs, so the tus directory (`uploads`) cannot collide with an account's.
+ * The account's stored archives: the `backups` table that indexes them, with their bytes in
+ * `archives` (DATA_DIR on SQLite, Postgres parts with Postgres: server/backups/archive-store.ts).
  */
 export class BackupFiles {
-  readonly root: string;
-  readonly uploadsDir: string;
-  /** Commits in progress, by account: one at a time, so two cannot both fit in the room left for one. */
+  /**
+   * Commits in progress, by account: one at a time in this process, so two cannot both fit in
+   * the room left for one (across instances, the store's `place` serialises them too).
+   */
   private commits = new Map<string, Promise<unknown>>();
 
   /** Without `quota`, nothing is limited (the account deletion only removes). */
   constructor(
-    dataDir: string,
+    readonly archives: ArchiveStore,
     readonly db: Kysely<Database>,
     readonly quota: BackupQuota = { bytes: Number.POSITIVE_INFINITY, count: Number.POSITIVE_INFINITY },
-  ) {
-    this.root = path.join(dataDir, 'backups');
-    this.uploadsDir = path.join(this.root, 'uploads');
-  }
-
-  archivePath(accountId: string, id: string): string {
-    return path.join(this.root, accountId, `${id}.gz`);
-  }
-
-  /** A fresh file name in the account's folder for an archive still arriving. */
-  async tempPath(accountId: string): Promise<string> {
-    const dir = path.join(this.root, accountId);
-    await fs.mkdir(dir, { recursive: true });
-    return path.join(dir, `${randomUUID()}.partial`);
-  }
+  ) {}
 
   async find(accountId: string, id: string): Promise<BackupInfo | undefined> {
     const row = await this.db.selectFrom('backups').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
@@ -55,9 +40,9 @@ export class BackupFiles {
   }
 
   /** Bytes of the uploads that stay when one more is stored: the account's newest `quota.count - 1`. */
-  async keptBytes(accountId: string): Promise<number> {
+  async keptBytes(accountId: string, db = this.db): Promise<number> {
     if (this.quota.count <= 1) return 0;
-    const rows = await this.newest(accountId, 'upload')
+    const rows = await this.newest(accountId, 'upload', db)
       .select('bytes')
       .limit(Math.min(this.quota.count - 1, 2 ** 31 - 1))
       .execute();
@@ -65,22 +50,22 @@ export class BackupFiles {
   }
 
   /** Refuses (413 QUOTA_BACKUP_BYTES) an upload of `bytes` that would not fit beside what is kept and `reserved`. */
-  async ensureRoom(accountId: string, bytes: number, reserved = 0): Promise<void> {
-    const kept = await this.keptBytes(accountId);
+  async ensureRoom(accountId: string, bytes: number, reserved = 0, db = this.db): Promise<void> {
+    const kept = await this.keptBytes(accountId, db);
     if (kept + reserved + bytes > this.quota.bytes) throw quotaExceeded(this.quota, bytes, kept, reserved);
   }
 
   /**
-   * Makes a verified archive at `source` the account's backup `id`, idempotently: the same id
+   * Makes a verified archive `source` the account's backup `id`, idempotently: the same id
    * with the same SHA-256 answers the stored one (fresh: false); with another, 409. A new upload
-   * must fit in the quota (413 otherwise, `source` removed unless linked); the account's uploads
+   * must fit in the quota (413 otherwise, `source` discarded unless kept); the account's uploads
    * past `quota.count` (exports past EXPORTS_KEPT), oldest first, are then removed and returned.
-   * `link` keeps `source` (a finished tus upload stays answerable to HEAD until it expires).
+   * `keep` keeps `source` (a finished tus upload stays answerable to HEAD until it expires).
    */
   commit(
-    source: string,
+    source: StagedArchive,
     backup: { accountId: string; deviceId: string; id: string; kind: BackupInfo['kind']; sha256: string; bytes: number },
-    options: { link?: boolean } = {},
+    options: { keep?: boolean } = {},
   ): Promise<{ info: BackupInfo; fresh: boolean; removed: BackupInfo[] }> {
     const previous = this.commits.get(backup.accountId) ?? Promise.resolve();
     const next = previous.then(
@@ -96,13 +81,13 @@ export class BackupFiles {
   }
 
   private async commitNow(
-    source: string,
+    source: StagedArchive,
     backup: { accountId: string; deviceId: string; id: string; kind: BackupInfo['kind']; sha256: string; bytes: number },
-    options: { link?: boolean },
+    options: { keep?: boolean },
   ): Promise<{ info: BackupInfo; fresh: boolean; removed: BackupInfo[] }> {
     const existing = await this.find(backup.accountId, backup.id);
     if (existing) {
-      if (!options.link) await fs.rm(source, { force: true });
+      if (!options.keep) await source.discard();
       if (existing.sha256 !== backup.sha256) throw reused(backup.id);
       return { info: existing, fresh: false, removed: [] };
     }
@@ -111,14 +96,9 @@ export class BackupFiles {
       if (backup.bytes < MIN_ARCHIVE_BYTES) throw backupError(400, 'NOT_AN_ARCHIVE', `${backup.bytes} bytes cannot be a gzip archive`);
       if (backup.kind === 'upload') await this.ensureRoom(backup.accountId, backup.bytes);
     } catch (error) {
-      if (!options.link) await fs.rm(source, { force: true });
+      if (!options.keep) await source.discard();
       throw error;
     }
-    const target = this.archivePath(backup.accountId, backup.id);
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    await fs.rm(target, { force: true }); // left by a crash between the move and the insert
-    if (options.link) await fs.link(source, target).catch(() => fs.copyFile(source, target));
-    else await fs.rename(source, target);
     const row: BackupsTable = {
       account_id: backup.accountId,
       id: backup.id,
@@ -129,10 +109,21 @@ export class BackupFiles {
       created_at: new Date().toISOString(),
     };
     try {
-      await this.db.insertInto('backups').values(row).execute();
+      await this.archives.place(
+        source,
+        { accountId: backup.accountId, id: backup.id },
+        async (db) => {
+          // Again where the store serialises an account's commits across instances (Postgres
+          // locks the account row first): another instance may have stored one meanwhile.
+          if (backup.kind === 'upload') await this.ensureRoom(backup.accountId, backup.bytes, 0, db);
+          await db.insertInto('backups').values(row).execute();
+        },
+        { keep: options.keep ?? false },
+      );
     } catch (error) {
       // Two uploads of the same id raced (Background Fetch and its tus fallback): the first won.
       const winner = await this.find(backup.accountId, backup.id);
+      if (!options.keep) await source.discard();
       if (!winner) throw error;
       if (winner.sha256 !== backup.sha256) throw reused(backup.id);
       return { info: winner, fresh: false, removed: [] };
@@ -146,8 +137,8 @@ export class BackupFiles {
   }
 
   /** The account's backups of one kind, newest first (ties by id, so the order is the same every time). */
-  private newest(accountId: string, kind: BackupInfo['kind']) {
-    return this.db
+  private newest(accountId: string, kind: BackupInfo['kind'], db = this.db) {
+    return db
       .selectFrom('backups')
       .where('account_id', '=', accountId)
       .where('kind', '=', kind)
@@ -157,7 +148,7 @@ export class BackupFiles {
 
   async remove(accountId: string, id: string): Promise<void> {
     await this.db.deleteFrom('backups').where('account_id', '=', accountId).where('id', '=', id).execute();
-    await fs.rm(this.archivePath(accountId, id), { force: true });
+    await this.archives.remove(accountId, id);
   }
 }
 

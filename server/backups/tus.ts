@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
-import path from 'node:path';
-import { FileStore } from '@tus/file-store';
-import { type DataStore, ERRORS, Server, type Upload } from '@tus/server';
+import { ERRORS, Server, type Upload } from '@tus/server';
 import { BACKUP_ID_PATTERN, SHA256_PATTERN, type StoredBackupResponse, TUS_ENDPOINT } from '../../src/shared/backup';
 import type { AuthenticatedDevice } from '../auth/authenticate';
 import { ApiError, notFound } from '../errors';
 import { MAX_UPLOADS_IN_FLIGHT, MIN_ARCHIVE_BYTES, tooManyUploads } from './quota';
-import { hashFile, isGzipFile } from './receive';
+import { inspectArchive } from './receive';
 import type { BackupFiles } from './store';
 
 /** The device behind each tus request, set by the Fastify route before it hands the request to tus. */
@@ -31,7 +28,7 @@ function deviceOf(request: Request): AuthenticatedDevice {
 }
 
 /**
- * Upload ids name their account (`<accountId>_<128 random bits>`), so an account's unfinished
+ * Upload ids name their account (`<accountId>_<128 random bits>`), so on disk an account's unfinished
  * uploads are found by listing names, without reading every upload's metadata. Ids made before
  * that (32 hex digits) are still accepted; whose they are is always read from the metadata.
  */
@@ -50,33 +47,25 @@ export function uploadIdOf(url: string | undefined): string | undefined {
   return id && UPLOAD_ID.test(id) ? id : undefined;
 }
 
-/**
- * FileStore's constructor creates its directory with a callback that throws, so a server closed
- * (and its DATA_DIR removed) before that callback runs dies of an uncaught ENOENT. The directory
- * is created synchronously before construction instead, and the asynchronous check skipped.
- */
-class PreparedFileStore extends FileStore {}
-// checkOrCreateDirectory is private in the typings, so it is shadowed on the prototype.
-Object.defineProperty(PreparedFileStore.prototype, 'checkOrCreateDirectory', { value: () => {} });
-
 /** tus's own refusals, with the codes the rest of the API would give them. */
 const TUS_CODES = new Map<unknown, string>(Object.entries(ERRORS).map(([name, error]) => [error, `TUS_${name}`]));
 
 /**
  * The tus 1.0.0 server for resumable backup uploads (https://tus.io/protocols/resumable-upload).
- * Partial uploads live in DATA_DIR/backups/uploads (data file + JSON info); the offset is the
- * data file's size, so an upload resumes after a server restart. Every request about an upload
+ * Partial uploads live in the archive store's tus store (DATA_DIR/backups/uploads on SQLite,
+ * Postgres otherwise, with a lock that holds across instances), so an upload resumes after a
+ * restart, and with Postgres on any instance. Every request about an upload
  * is checked against the upload's owner, with the id tus itself uses. An upload must declare
  * its length, which must fit in the account's quota. When the last byte arrives the file is
- * checked (gzip, and the SHA-256 the client declared) and linked into the account's backups;
+ * checked (gzip, and the SHA-256 the client declared) and placed among the account's backups;
  * otherwise it is deleted and the last PATCH answers 4xx. Every refusal is the API's JSON error.
  */
 export function createTusServer(files: BackupFiles, maxBytes: number, log: (error: unknown) => void): Server {
-  fs.mkdirSync(files.uploadsDir, { recursive: true });
-  const datastore = new PreparedFileStore({ directory: files.uploadsDir });
+  const { uploads: datastore, locker } = files.archives;
   return new Server({
     path: TUS_ENDPOINT,
     datastore,
+    ...(locker ? { locker } : {}),
     maxSize: maxBytes,
     relativeLocation: true,
     exposedHeaders: ['X-Steady-Backup-Id'],
@@ -104,14 +93,14 @@ export function createTusServer(files: BackupFiles, maxBytes: number, log: (erro
       if (upload.size < MIN_ARCHIVE_BYTES) {
         throw new ApiError(400, 'NOT_AN_ARCHIVE', `Upload-Length ${upload.size} is too short for a gzip archive`);
       }
-      const unfinished = await unfinishedUploads(files, datastore, device.accountId);
+      const unfinished = await files.archives.unfinishedUploads(device.accountId);
       if (unfinished.length >= MAX_UPLOADS_IN_FLIGHT) throw tooManyUploads();
       await files.ensureRoom(device.accountId, upload.size, heldBy(unfinished));
       // The owner comes from the token, never from what the client wrote.
       return { metadata: { ...upload.metadata, accountId: device.accountId, deviceId: device.deviceId } };
     },
     async onUploadFinish(_request, upload) {
-      const stored = await finish(files, datastore, upload);
+      const stored = await finish(files, upload);
       return {
         status_code: 200,
         headers: { 'X-Steady-Backup-Id': stored.id, 'Content-Type': 'application/json' },
@@ -137,26 +126,14 @@ export function createTusServer(files: BackupFiles, maxBytes: number, log: (erro
 }
 
 /** Bytes of the account's backup space that its tus uploads still arriving hold (their full length). */
-export async function reservedBytes(files: BackupFiles, tus: Server, accountId: string): Promise<number> {
-  return heldBy(await unfinishedUploads(files, tus.datastore, accountId));
+export async function reservedBytes(files: BackupFiles, accountId: string): Promise<number> {
+  return heldBy(await files.archives.unfinishedUploads(accountId));
 }
 
 const heldBy = (uploads: Upload[]) => uploads.reduce((sum, upload) => sum + (upload.size ?? 0), 0);
 
-/** The account's uploads still arriving (a finished one is already among its backups). */
-async function unfinishedUploads(files: BackupFiles, datastore: DataStore, accountId: string): Promise<Upload[]> {
-  const names = await fs.promises.readdir(files.uploadsDir).catch(() => [] as string[]);
-  const uploads: Upload[] = [];
-  for (const name of names) {
-    if (!name.startsWith(`${accountId}_`) || path.extname(name) === '.json') continue;
-    const upload = await datastore.getUpload(name).catch(() => null); // removed meanwhile
-    if (upload && upload.offset < (upload.size ?? Number.POSITIVE_INFINITY)) uploads.push(upload);
-  }
-  return uploads;
-}
-
 /** Verifies a finished upload and stores it as the account's backup; a refused one is deleted. */
-async function finish(files: BackupFiles, datastore: FileStore, upload: Upload): Promise<StoredBackupResponse> {
+async function finish(files: BackupFiles, upload: Upload): Promise<StoredBackupResponse> {
   const meta = upload.metadata ?? {};
   const [accountId, deviceId, backupId, sha256] = [meta.accountId, meta.deviceId, meta.backupId, meta.sha256].map((v) => v ?? '') as [
     string,
@@ -164,21 +141,21 @@ async function finish(files: BackupFiles, datastore: FileStore, upload: Upload):
     string,
     string,
   ];
-  const file = upload.storage?.path ?? `${files.uploadsDir}/${upload.id}`;
+  const staged = files.archives.stagedUpload(upload.id);
   const refuse = async (error: ApiError) => {
-    await datastore.remove(upload.id).catch(() => undefined); // already gone: nothing left to remove
+    await files.archives.uploads.remove(upload.id).catch(() => undefined); // already gone: nothing left to remove
     return error;
   };
-  if (!(await isGzipFile(file))) throw await refuse(new ApiError(400, 'NOT_AN_ARCHIVE', 'the upload is not a gzip archive'));
-  const actual = await hashFile(file);
+  const actual = await inspectArchive(staged.readable());
+  if (!actual.gzip) throw await refuse(new ApiError(400, 'NOT_AN_ARCHIVE', 'the upload is not a gzip archive'));
   if (actual.sha256 !== sha256) {
     throw await refuse(new ApiError(422, 'CHECKSUM_MISMATCH', `archive SHA-256 is ${actual.sha256}, the client declared ${sha256}`));
   }
   try {
     const { info, removed } = await files.commit(
-      file,
+      staged,
       { accountId, deviceId, id: backupId, kind: 'upload', sha256, bytes: actual.bytes },
-      { link: true },
+      { keep: true },
     );
     return { ...info, removed };
   } catch (error) {

@@ -209,4 +209,47 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('push_sends_tickle_idx').on('push_sends').columns(['tickle_id', 'device_id']).execute();
     },
   },
+  '0009_backup_blobs': {
+    async up(db: Kysely<unknown>) {
+      // With Postgres, archive bytes live here rather than on one instance's disk, so any instance
+      // can serve and resume them (server/backups/postgres-archives.ts). SQLite keeps archives in
+      // DATA_DIR and leaves these tables empty. Each part is at most PART_BYTES (1 MiB), found by
+      // `start`, the offset of its first byte, so a Range reads only the parts it overlaps.
+      await db.schema
+        .createTable('backup_parts')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('backup_id', 'text', (c) => c.notNull())
+        .addColumn('start', 'bigint', (c) => c.notNull())
+        .addColumn('bytes', 'bytea', (c) => c.notNull())
+        .addPrimaryKeyConstraint('backup_parts_pk', ['account_id', 'backup_id', 'start'])
+        .addForeignKeyConstraint('backup_parts_backup_fk', ['account_id', 'backup_id'], 'backups', ['account_id', 'id'], (c) =>
+          c.onDelete('cascade'),
+        )
+        .execute();
+      // Archives still arriving: tus uploads (offset, length and metadata, as @tus/server's DataStore
+      // keeps them; `received` is the offset), direct uploads and stored exports being written. `updated_at` is the last write,
+      // which the clean-up measures abandonment from.
+      await db.schema
+        .createTable('backup_staging')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('size', 'bigint')
+        .addColumn('received', 'bigint', (c) => c.notNull())
+        .addColumn('metadata', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('backup_staging_account_idx').on('backup_staging').columns(['account_id', 'kind']).execute();
+      await db.schema.createIndex('backup_staging_updated_idx').on('backup_staging').column('updated_at').execute();
+      await db.schema
+        .createTable('backup_staging_parts')
+        .addColumn('staging_id', 'text', (c) => c.notNull().references('backup_staging.id').onDelete('cascade'))
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('start', 'bigint', (c) => c.notNull())
+        .addColumn('bytes', 'bytea', (c) => c.notNull())
+        .addPrimaryKeyConstraint('backup_staging_parts_pk', ['staging_id', 'start'])
+        .execute();
+    },
+  },
 };

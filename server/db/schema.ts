@@ -71,7 +71,7 @@ export interface SyncBatchesTable {
   created_at: string;
 }
 
-/** Stored backup archives (files under DATA_DIR/backups/<account_id>/). */
+/** Stored backup archives: files under DATA_DIR/backups/<account_id>/ (SQLite), or `backup_parts` (Postgres). */
 export interface BackupsTable {
   account_id: string;
   /** Client-chosen for uploads (idempotency key), server-chosen for exports. */
@@ -83,6 +83,40 @@ export interface BackupsTable {
   /** Hex SHA-256 of the archive file. */
   sha256: string;
   created_at: string;
+}
+
+/** One part of a stored archive's bytes (Postgres only; server/backups/postgres-archives.ts). */
+export interface BackupPartsTable {
+  account_id: string;
+  backup_id: string;
+  /** Offset of the part's first byte in the archive. */
+  start: number;
+  bytes: Buffer;
+}
+
+/** An archive still arriving (Postgres only): a tus upload, a direct upload or a stored export being written. */
+export interface BackupStagingTable {
+  id: string;
+  account_id: string;
+  /** `tus`, `direct` or `export`. */
+  kind: string;
+  /** The declared length (tus); null when not known. */
+  size: number | null;
+  /** Bytes stored so far: the tus offset. */
+  received: number;
+  /** JSON of the tus upload's metadata. */
+  metadata: string | null;
+  created_at: string;
+  /** The last write: abandonment is measured from it. */
+  updated_at: string;
+}
+
+/** One part of an archive still arriving. */
+export interface BackupStagingPartsTable {
+  staging_id: string;
+  account_id: string;
+  start: number;
+  bytes: Buffer;
 }
 
 /** A device's Web Push subscription (`PushSubscription.toJSON()`), one per device. */
@@ -177,6 +211,9 @@ export interface Database {
   sync_records: SyncRecordsTable;
   sync_batches: SyncBatchesTable;
   backups: BackupsTable;
+  backup_parts: BackupPartsTable;
+  backup_staging: BackupStagingTable;
+  backup_staging_parts: BackupStagingPartsTable;
   push_subscriptions: PushSubscriptionsTable;
   push_sends: PushSendsTable;
   messages: MessagesTable;

@@ -1,8 +1,6 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { deviceOf, requireDevice } from '../auth/authenticate';
-import { BackupFiles } from '../backups/store';
+import { openArchiveStore } from '../backups/open-archives';
 import type { Config } from '../config';
 import type { OpenDatabase } from '../db/open';
 import { routeRegistrar } from './route';
@@ -15,21 +13,25 @@ const ACCOUNT_TABLES = [
   'messages',
   'sync_records',
   'sync_batches',
+  'backup_parts',
+  'backup_staging_parts',
+  'backup_staging',
   'backups',
 ] as const;
 
 /**
  * `DELETE /api/accounts/me` → 204: the account of the calling device, gone for good. Every row
  * that belongs to it (devices, sync records and batches, push subscriptions and their log,
- * messages, backup index) goes in one transaction, so a failure leaves the account whole;
- * the backup files go after the commit, when nothing can point at them any more.
+ * messages, backups and their bytes in Postgres) goes in one transaction, so a failure leaves
+ * the account whole; backup files on disk (SQLite) go after the commit, when nothing can point at them any more.
  */
 export async function accountDeletionRoutes(
   app: FastifyInstance,
-  { database, config }: { database: OpenDatabase; config: Pick<Config, 'dataDir'> },
+  { database, config }: { database: OpenDatabase; config: Pick<Config, 'dataDir' | 'databaseUrl' | 'databaseSchema'> },
 ) {
   const { db } = database;
-  const files = new BackupFiles(config.dataDir, db);
+  const archives = openArchiveStore(database, config);
+  app.addHook('onClose', () => archives.close());
 
   const route = routeRegistrar(app, requireDevice(db));
   route('deleteAccount', {}, async (request, reply) => {
@@ -45,34 +47,8 @@ export async function accountDeletionRoutes(
       await trx.deleteFrom('devices').where('account_id', '=', accountId).execute();
       await trx.deleteFrom('accounts').where('id', '=', accountId).execute();
     });
-    await removeBackupFiles(files, accountId);
+    await archives.removeAccount(accountId);
     request.log.info({ accountId }, 'account deleted');
     reply.code(204);
   });
-}
-
-/** The account's archives (DATA_DIR/backups/<accountId>/) and its unfinished tus uploads. */
-async function removeBackupFiles(files: BackupFiles, accountId: string): Promise<void> {
-  await fs.rm(path.join(files.root, accountId), { recursive: true, force: true });
-  let names: string[];
-  try {
-    names = await fs.readdir(files.uploadsDir);
-  } catch {
-    return; // no upload was ever started on this server
-  }
-  // A tus upload is a data file beside `<id>.json`, whose metadata names its owner (server/backups/tus.ts).
-  for (const name of names) {
-    if (!name.endsWith('.json')) continue;
-    const info = await fs.readFile(path.join(files.uploadsDir, name), 'utf8').catch(() => null);
-    let owner: unknown;
-    try {
-      owner = info && (JSON.parse(info) as { metadata?: { accountId?: unknown } }).metadata?.accountId;
-    } catch {
-      continue; // being written this instant: left to the expiry cleanup (the owner's token no longer works anyway)
-    }
-    if (owner !== accountId) continue;
-    const id = name.slice(0, -'.json'.length);
-    await fs.rm(path.join(files.uploadsDir, id), { force: true });
-    await fs.rm(path.join(files.uploadsDir, name), { force: true });
-  }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -13,9 +13,10 @@ import {
 import { deviceOf, requireDevice } from '../auth/authenticate';
 import { type CleanupResult, cleanUpBackups, scheduleCleanup } from '../backups/cleanup';
 import { exportArchive } from '../backups/export';
+import { openArchiveStore } from '../backups/open-archives';
 import { backupError, quotaExceeded } from '../backups/quota';
-import { parseRange } from '../backups/range';
-import { hashFile, receiveArchive } from '../backups/receive';
+import { type ByteRange, parseRange } from '../backups/range';
+import { hashing, receiveArchive } from '../backups/receive';
 import { BackupFiles } from '../backups/store';
 import { bindDevice, createTusServer, reservedBytes } from '../backups/tus';
 import type { Config } from '../config';
@@ -27,7 +28,14 @@ export interface BackupRouteOptions {
   database: OpenDatabase;
   config: Pick<
     Config,
-    'dataDir' | 'backupMaxBytes' | 'backupExpiryMs' | 'backupCleanupIntervalMs' | 'backupQuotaBytes' | 'backupKeepCount'
+    | 'dataDir'
+    | 'databaseUrl'
+    | 'databaseSchema'
+    | 'backupMaxBytes'
+    | 'backupExpiryMs'
+    | 'backupCleanupIntervalMs'
+    | 'backupQuotaBytes'
+    | 'backupKeepCount'
   >;
   /** Receives the cleanup of this instance's backup stores, for the `backup-expiry` job; without it the routes schedule it themselves. */
   onCleanupReady?: (cleanUp: () => Promise<CleanupResult>) => void;
@@ -40,7 +48,8 @@ export interface BackupRouteOptions {
  */
 export async function backupRoutes(app: FastifyInstance, { database, config, onCleanupReady }: BackupRouteOptions) {
   const quota = { bytes: config.backupQuotaBytes, count: config.backupKeepCount };
-  const files = new BackupFiles(config.dataDir, database.db, quota);
+  const archives = openArchiveStore(database, config);
+  const files = new BackupFiles(archives, database.db, quota);
   const tus = createTusServer(files, config.backupMaxBytes, (error) => app.log.error({ err: error }, 'tus request failed'));
   const route = routeRegistrar(app, requireDevice(database.db));
   /** Direct uploads being received, by `${accountId}/${backupId}`. */
@@ -63,13 +72,16 @@ export async function backupRoutes(app: FastifyInstance, { database, config, onC
 
   const lifetime = new AbortController();
   app.addHook('onReady', async () => {
-    const cleanUp = () => cleanUpBackups(files, tus, config.backupExpiryMs);
+    const cleanUp = () => cleanUpBackups(files, config.backupExpiryMs);
     if (onCleanupReady) return onCleanupReady(cleanUp);
     scheduleCleanup(cleanUp, config.backupCleanupIntervalMs, lifetime.signal, (error) =>
       app.log.error({ err: error }, 'backup cleanup failed'),
     );
   });
-  app.addHook('onClose', async () => lifetime.abort());
+  app.addHook('onClose', async () => {
+    lifetime.abort();
+    await archives.close();
+  });
 
   route('uploadBackup', {}, async (request, reply) => {
     const me = deviceOf(request);
@@ -93,7 +105,7 @@ export async function backupRoutes(app: FastifyInstance, { database, config, onC
     // Refused before reading, as above, when the length is declared; otherwise the body is cut
     // where it would pass the room left, rather than written out to BACKUP_MAX_BYTES first.
     const kept = await files.keptBytes(me.accountId);
-    const reserved = await reservedBytes(files, tus, me.accountId);
+    const reserved = await reservedBytes(files, me.accountId);
     if (declared > 0 && kept + reserved + declared > quota.bytes) {
       reply.header('connection', 'close');
       throw quotaExceeded(quota, declared, kept, reserved);
@@ -103,7 +115,7 @@ export async function backupRoutes(app: FastifyInstance, { database, config, onC
       room < config.backupMaxBytes
         ? { bytes: room, error: () => quotaExceeded(quota, room, kept, reserved, true) }
         : { bytes: config.backupMaxBytes };
-    const temp = await files.tempPath(me.accountId);
+    const temp = await archives.stage(me.accountId, 'direct');
     let received: Awaited<ReturnType<typeof receiveArchive>>;
     const key = `${me.accountId}/${id}`;
     const cancel = new AbortController();
@@ -117,7 +129,7 @@ export async function backupRoutes(app: FastifyInstance, { database, config, onC
       inflight.delete(key);
     }
     if (received.sha256 !== sha256) {
-      await fs.promises.rm(temp, { force: true });
+      await temp.discard();
       throw new ApiError(422, 'CHECKSUM_MISMATCH', `archive SHA-256 is ${received.sha256}, ${SHA256_HEADER} said ${sha256}`);
     }
     const { info, fresh, removed } = await files.commit(temp, {
@@ -162,13 +174,14 @@ export async function backupRoutes(app: FastifyInstance, { database, config, onC
   route('storeExport', {}, async (request, reply) => {
     const me = deviceOf(request);
     const done = startExport(me.accountId);
-    const temp = await files.tempPath(me.accountId).catch((error: unknown) => {
+    const temp = await archives.stage(me.accountId, 'export').catch((error: unknown) => {
       done();
       throw error;
     });
     try {
-      await pipeline(exportArchive(database.db, me.accountId, me.deviceId), fs.createWriteStream(temp, { flags: 'wx' }));
-      const { bytes, sha256 } = await hashFile(temp);
+      const hashed = hashing();
+      await pipeline(exportArchive(database.db, me.accountId, me.deviceId), hashed.meter, temp.writable());
+      const { bytes, sha256 } = hashed.result();
       const { info } = await files.commit(temp, {
         accountId: me.accountId,
         deviceId: me.deviceId,
@@ -181,7 +194,7 @@ export async function backupRoutes(app: FastifyInstance, { database, config, onC
       return info;
     } finally {
       done();
-      await fs.promises.rm(temp, { force: true });
+      await temp.discard(); // committed: already gone
     }
   });
 
@@ -197,7 +210,7 @@ export async function backupRoutes(app: FastifyInstance, { database, config, onC
     // Scoped by account: another account's backup is indistinguishable from a missing one.
     const backup = await files.find(me.accountId, request.params.id);
     if (!backup) throw notFound('backup');
-    return sendArchive(request, reply, files.archivePath(me.accountId, backup.id), backup);
+    return sendArchive(request, reply, archives.read.bind(archives, me.accountId, backup.id), backup);
   });
 
   // tus: Fastify authenticates, then hands the raw request to @tus/server, whose hooks check the
@@ -217,7 +230,7 @@ export async function backupRoutes(app: FastifyInstance, { database, config, onC
 }
 
 /** The stored archive, whole or the one byte range asked for (If-Range with its ETag). */
-function sendArchive(request: FastifyRequest, reply: FastifyReply, file: string, backup: BackupInfo) {
+function sendArchive(request: FastifyRequest, reply: FastifyReply, read: (range: ByteRange) => Readable, backup: BackupInfo) {
   const etag = `"${backup.sha256}"`;
   const ifRange = request.headers['if-range'];
   const range = ifRange && ifRange !== etag ? 'whole' : parseRange(request.headers.range, backup.bytes);
@@ -233,13 +246,13 @@ function sendArchive(request: FastifyRequest, reply: FastifyReply, file: string,
   }
   if (range === 'whole') {
     reply.header('content-length', backup.bytes);
-    return reply.send(fs.createReadStream(file));
+    return reply.send(read({ start: 0, end: backup.bytes - 1 }));
   }
   reply
     .code(206)
     .header('content-range', `bytes ${range.start}-${range.end}/${backup.bytes}`)
     .header('content-length', range.end - range.start + 1);
-  return reply.send(fs.createReadStream(file, { start: range.start, end: range.end }));
+  return reply.send(read(range));
 }
 
 function header(request: FastifyRequest, name: string, pattern: string, what: string): string {

@@ -31,6 +31,12 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** The server's clock (pairing codes expire by it); default: the system's. */
   now?: () => Date;
+  /**
+   * Several instances on one database: Postgres (whichever project runs the test) in this
+   * schema, which every server started with the same name shares. `dispose` leaves it; the
+   * test drops it with `dropSchema` once all are stopped.
+   */
+  sharedSchema?: string;
 }
 
 /**
@@ -43,8 +49,11 @@ export function postgresEnv(dataDir: string): Record<string, string> {
     .basename(dataDir)
     .replace(/[^a-z0-9]/gi, '')
     .toLowerCase()}`;
-  return { DATABASE_URL: process.env.STEADY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', DATABASE_SCHEMA: schema };
+  return { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema };
 }
+
+/** The test Postgres: the machine's server, or STEADY_TEST_DATABASE_URL. */
+export const testDatabaseUrl = () => process.env.STEADY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /**
  * Tests create many accounts and join many devices from 127.0.0.1 against one server; every
@@ -56,7 +65,7 @@ const TEST_RATE_LIMITS = { RATE_LIMIT_ACCOUNT_CREATION: '100000/3600', RATE_LIMI
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.sharedWith?.dataDir ?? options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'steady-test-'));
   const config = loadConfig({
-    ...postgresEnv(dataDir),
+    ...(options.sharedSchema ? { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: options.sharedSchema } : postgresEnv(dataDir)),
     PORT: String(options.port ?? 0),
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
@@ -81,13 +90,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     async dispose() {
       await running.close();
       if (options.sharedWith) return;
-      if (config.databaseUrl && config.databaseSchema) await dropSchema(config.databaseUrl, config.databaseSchema);
+      if (config.databaseUrl && config.databaseSchema && !options.sharedSchema) await dropSchema(config.databaseUrl, config.databaseSchema);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-async function dropSchema(url: string, schema: string): Promise<void> {
+export async function dropSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query(`drop schema if exists "${schema}" cascade`);

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenDatabase, openDatabase } from '../../server/db/open';
@@ -9,6 +7,7 @@ import { writeServerDoc } from '../../server/sync/server-docs';
 import type { CreateAccountResponse } from '../../src/shared/api';
 import { BACKUP_ID_HEADER, BACKUP_MEDIA_TYPE, SHA256_HEADER } from '../../src/shared/backup';
 import { buildArchive } from '../helpers/backup-archive';
+import { backupStorage } from '../helpers/backup-storage';
 import { TusTestClient } from '../helpers/backup-tus';
 import { fakePushSubscription } from '../helpers/push-rows';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -59,7 +58,7 @@ async function populatedAccount(): Promise<Account> {
     body: new Uint8Array(archive.bytes),
   });
   expect(posted.status).toBe(201);
-  // An unfinished tus upload: half an archive in DATA_DIR/backups/uploads.
+  // An unfinished tus upload: the first bytes of an archive.
   const tus = new TusTestClient(server.url, first.deviceToken);
   expect((await tus.create(archive.bytes.length, { backupId: randomUUID(), sha256: archive.sha256 })).status).toBe(201);
   expect((await tus.patch(0, archive.bytes.subarray(0, 10))).status).toBe(204);
@@ -129,18 +128,10 @@ async function rowsOf(accountId: string): Promise<Record<string, number>> {
   };
 }
 
-/** The account's unfinished tus uploads (their `.json` info files). */
-function tusUploadsOf(accountId: string): string[] {
-  const dir = path.join(server.dataDir, 'backups', 'uploads');
-  return fs
-    .readdirSync(dir)
-    .filter((name) => name.endsWith('.json'))
-    .filter(
-      (name) =>
-        (JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as { metadata?: { accountId?: string } }).metadata?.accountId ===
-        accountId,
-    );
-}
+/** The account's tus uploads, and whether its archive is stored (disk or Postgres: tests/helpers/backup-storage.ts). */
+const tusUploadsOf = (accountId: string) => backupStorage(server).tusUploads(accountId);
+const archiveStored = async (accountId: string, backupId: string) =>
+  (await backupStorage(server).archive(accountId, backupId)) !== undefined;
 
 const deleteAccount = (token?: string) =>
   fetch(`${server.url}/api/accounts/me`, { method: 'DELETE', headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -169,8 +160,8 @@ describe('DELETE /api/accounts/me', () => {
       push_state: 2,
     };
     expect(await rowsOf(doomed.accountId)).toEqual(full);
-    expect(fs.existsSync(path.join(server.dataDir, 'backups', doomed.accountId, `${doomed.backupId}.gz`))).toBe(true);
-    expect(tusUploadsOf(doomed.accountId)).toHaveLength(1);
+    expect(await archiveStored(doomed.accountId, doomed.backupId)).toBe(true);
+    expect(await tusUploadsOf(doomed.accountId)).toHaveLength(1);
 
     const answer = await deleteAccount(doomed.second.deviceToken); // any device of the account may
     expect(answer.status).toBe(204);
@@ -178,8 +169,9 @@ describe('DELETE /api/accounts/me', () => {
 
     const none = Object.fromEntries(Object.keys(full).map((table) => [table, 0]));
     expect(await rowsOf(doomed.accountId)).toEqual(none);
-    expect(fs.existsSync(path.join(server.dataDir, 'backups', doomed.accountId))).toBe(false);
-    expect(tusUploadsOf(doomed.accountId)).toEqual([]);
+    expect(await archiveStored(doomed.accountId, doomed.backupId)).toBe(false);
+    expect(await backupStorage(server).accountFiles(doomed.accountId)).toEqual([]);
+    expect(await tusUploadsOf(doomed.accountId)).toEqual([]);
     for (const token of [doomed.deviceToken, doomed.second.deviceToken]) {
       const refused = await listDevices(token);
       expect(refused.status).toBe(401);
@@ -195,8 +187,8 @@ describe('DELETE /api/accounts/me', () => {
     expect((await deleteAccount(doomed.deviceToken)).status).toBe(401);
 
     expect(await rowsOf(bystander.accountId)).toEqual(full);
-    expect(fs.existsSync(path.join(server.dataDir, 'backups', bystander.accountId, `${bystander.backupId}.gz`))).toBe(true);
-    expect(tusUploadsOf(bystander.accountId)).toHaveLength(1);
+    expect(await archiveStored(bystander.accountId, bystander.backupId)).toBe(true);
+    expect(await tusUploadsOf(bystander.accountId)).toHaveLength(1);
     expect((await listDevices(bystander.deviceToken)).status).toBe(200);
   });
 
@@ -223,8 +215,8 @@ describe('DELETE /api/accounts/me', () => {
       await allowAccountDeletes();
     }
     expect(await rowsOf(account.accountId)).toEqual(before);
-    expect(fs.existsSync(path.join(server.dataDir, 'backups', account.accountId, `${account.backupId}.gz`))).toBe(true);
-    expect(tusUploadsOf(account.accountId)).toHaveLength(1);
+    expect(await archiveStored(account.accountId, account.backupId)).toBe(true);
+    expect(await tusUploadsOf(account.accountId)).toHaveLength(1);
     // And it works once the fault is gone.
     expect((await deleteAccount(account.deviceToken)).status).toBe(204);
     expect((await rowsOf(account.accountId)).accounts).toBe(0);

@@ -1,7 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +14,7 @@ import {
 import { ArchiveError, ArchiveReader, LineSplitter } from '../../src/shared/backup-archive';
 import { Sha256 } from '../../src/shared/backup-sha256';
 import { buildArchive, opaqueArchive, readArchive, sha256Hex } from '../helpers/backup-archive';
+import { backupStorage } from '../helpers/backup-storage';
 import { TusTestClient } from '../helpers/backup-tus';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createAccount, joinAccount, syntheticSamples, toChunks, uploadBatch } from '../helpers/sync-client';
@@ -49,10 +48,8 @@ function download(token: string, id: string, headers: Record<string, string> = {
   return fetch(`${server.url}/api/backups/${id}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
 }
 
-function accountFiles(accountId: string): string[] {
-  const dir = path.join(server.dataDir, 'backups', accountId);
-  return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-}
+/** What the account's storage holds (disk or Postgres: tests/helpers/backup-storage.ts). */
+const accountFiles = (accountId: string) => backupStorage(server).accountFiles(accountId);
 
 describe('direct upload (the Background Fetch path)', () => {
   it('stores an archive whose SHA-256 matches, lists it, and answers a retry with the stored one', async () => {
@@ -64,7 +61,7 @@ describe('direct upload (the Background Fetch path)', () => {
     const { removed, ...info } = (await first.json()) as StoredBackupResponse;
     expect(removed).toEqual([]);
     expect(info).toMatchObject({ id, kind: 'upload', bytes: archive.bytes.length, sha256: archive.sha256, deviceId: device.deviceId });
-    expect(sha256Hex(fs.readFileSync(path.join(server.dataDir, 'backups', device.accountId, `${id}.gz`)))).toBe(archive.sha256);
+    expect(sha256Hex((await backupStorage(server).archive(device.accountId, id)) ?? Buffer.alloc(0))).toBe(archive.sha256);
 
     const retry = await post(device.deviceToken, archive.bytes, archive.sha256, id);
     expect(retry.status).toBe(200);
@@ -75,7 +72,7 @@ describe('direct upload (the Background Fetch path)', () => {
     const listed = await list(device.deviceToken);
     expect(listed.backups).toEqual([info]);
     expect(listed.maxBytes).toBe(LIMIT);
-    expect(accountFiles(device.accountId)).toEqual([`${id}.gz`]);
+    expect(await accountFiles(device.accountId)).toEqual([`${id}.gz`]);
   });
 
   it('refuses an archive that does not match its declared SHA-256 (422) and keeps nothing', async () => {
@@ -85,7 +82,7 @@ describe('direct upload (the Background Fetch path)', () => {
     expect(response.status).toBe(422);
     expect(await response.json()).toMatchObject({ code: 'CHECKSUM_MISMATCH' });
     expect((await list(device.deviceToken)).backups).toEqual([]);
-    expect(accountFiles(device.accountId)).toEqual([]);
+    expect(await accountFiles(device.accountId)).toEqual([]);
   });
 
   it.each([
@@ -147,7 +144,7 @@ describe('direct upload (the Background Fetch path)', () => {
     });
     expect(streamed).toBe(413);
     await sleep(50);
-    expect(accountFiles(device.accountId)).toEqual([]);
+    expect(await accountFiles(device.accountId)).toEqual([]);
   });
   it('cancels an upload in flight on request: the upload is answered 409 and nothing is kept', async () => {
     const device = await createAccount(server.url);
@@ -182,7 +179,7 @@ describe('direct upload (the Background Fetch path)', () => {
     expect(status).toBe(409);
     expect(body).toContain('UPLOAD_CANCELLED');
     expect((await cancel()).status).toBe(404);
-    expect(accountFiles(device.accountId)).toEqual([]);
+    expect(await accountFiles(device.accountId)).toEqual([]);
   });
 });
 
@@ -348,15 +345,14 @@ describe('tus resumable uploads', () => {
       const client = new TusTestClient(short.url, device.deviceToken);
       await client.create(archive.bytes.length, { backupId: randomUUID(), sha256: archive.sha256 });
       expect((await client.patch(0, archive.bytes.subarray(0, CHUNK))).status).toBe(204);
-      const uploads = path.join(short.dataDir, 'backups', 'uploads');
-      expect(fs.readdirSync(uploads)).toHaveLength(2); // data + info
-      const leftover = path.join(short.dataDir, 'backups', device.accountId, 'crashed.partial');
-      fs.mkdirSync(path.dirname(leftover), { recursive: true });
-      fs.writeFileSync(leftover, 'x');
+      const storage = backupStorage(short);
+      expect(await storage.tusUploads()).toHaveLength(1);
+      await storage.plantPartial(device.accountId);
+      expect(await storage.accountFiles(device.accountId)).toEqual(['crashed.partial']);
       await sleep(3_000);
       expect([404, 410]).toContain((await client.offset()).status);
-      expect(fs.readdirSync(uploads)).toEqual([]);
-      expect(fs.existsSync(leftover)).toBe(false);
+      expect(await storage.tusUploads()).toEqual([]);
+      expect(await storage.accountFiles(device.accountId)).toEqual([]);
     } finally {
       await short.dispose();
     }

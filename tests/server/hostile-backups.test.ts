@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import {
   TUS_ENDPOINT,
 } from '../../src/shared/backup';
 import { buildArchive, opaqueArchive, sha256Hex } from '../helpers/backup-archive';
+import { backupStorage } from '../helpers/backup-storage';
 import { TusTestClient } from '../helpers/backup-tus';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createAccount, syntheticSamples, toChunks, uploadBatch } from '../helpers/sync-client';
@@ -198,12 +198,9 @@ describe('tus errors', () => {
     expectCoded(anonymous, 401, 'UNAUTHORIZED');
   });
 
-  it('hide a failure of the disk behind a plain 500, and the server recovers', async () => {
+  it('hide a failure of the storage behind a plain 500, and the server recovers', async () => {
     const device = await createAccount(server.url);
-    const uploads = path.join(server.dataDir, 'backups', 'uploads');
-    const aside = `${uploads}.aside`;
-    fs.renameSync(uploads, aside);
-    fs.writeFileSync(uploads, 'not a directory'); // every write under it fails with ENOTDIR
+    const repair = await backupStorage(server).breakUploads();
     try {
       const archive = opaqueArchive(4 * KiB);
       const answer = await raw(
@@ -221,8 +218,7 @@ describe('tus errors', () => {
         message: 'internal error',
       });
     } finally {
-      fs.rmSync(uploads);
-      fs.renameSync(aside, uploads);
+      await repair();
     }
     const client = new TusTestClient(server.url, device.deviceToken);
     const archive = opaqueArchive(4 * KiB);
@@ -321,7 +317,7 @@ describe('quotas', () => {
       /^this backup is over 0\.2 MiB, more than/,
     );
     expect((await list(device.deviceToken)).backups).toEqual([]);
-    expect(fs.readdirSync(path.join(server.dataDir, 'backups', device.accountId))).toEqual([]);
+    expect(await backupStorage(server).accountFiles(device.accountId)).toEqual([]);
 
     // Unfinished uploads hold their length: two that each fit alone do not fit together.
     const first = new TusTestClient(server.url, device.deviceToken);
@@ -380,7 +376,7 @@ describe('quotas', () => {
     const listed = await list(device.deviceToken);
     expect(listed.quota).toEqual({ bytes: QUOTA, count: KEEP });
     expect(listed.backups.map((backup) => backup.id)).toEqual([ids[3], ids[2]]);
-    const files = fs.readdirSync(path.join(server.dataDir, 'backups', device.accountId)).sort();
+    const files = (await backupStorage(server).accountFiles(device.accountId)).sort();
     expect(files).toEqual([`${ids[2]}.gz`, `${ids[3]}.gz`].sort());
     const gone = await fetch(`${server.url}/api/backups/${ids[0]}`, { headers: { authorization: `Bearer ${device.deviceToken}` } });
     expect(gone.status).toBe(404);
