@@ -11,7 +11,7 @@ import type { ChartSeries } from './trends/downsample';
 
 /**
  * Every message that crosses a boundary inside the browser, defined once and side by side:
- * page ↔ service worker, page ↔ each Web Worker (sync, trends, backup, export), and the
+ * page ↔ service worker, page ↔ each Web Worker (sync, trends, backup, export, report), and the
  * payloads of the BroadcastChannels (their names are in names.ts). Every handler is an
  * exhaustive `switch` ending in `assertNever`.
  */
