@@ -180,8 +180,11 @@ export function expectedSummary(pages: number, today = new Date()): string[] {
     `${lineTicks(mornings, restingHrOf)} ${dayLabels}`,
     `The symptom score averaged ${mean(checkIns.map(symptomSum)).toFixed(1)} over 30 days (${checkIns.length} with a value), ` +
       `lowest ${lowSum.value} on ${d(lowSum.i).label}, highest ${highSum.value} on ${d(highSum.i).label}. ` +
+      `First 7 days ${mean(checkIns.filter((i) => i < 7).map(symptomSum)).toFixed(1)}, last 7 days ${mean(checkIns.filter((i) => i >= DAYS - 7).map(symptomSum)).toFixed(1)}. ` +
       `Averages (0 none to 3 severe): fatigue ${ratingMean('fatigue')}, brain fog ${ratingMean('brainFog')}, pain ${ratingMean('pain')}, ` +
       `orthostatic symptoms ${ratingMean('orthostatic')}; and (0 worst to 3 good): sleep quality ${ratingMean('sleepQuality')}, mood ${ratingMean('mood')}.`,
+    // The symptom score's chart, titled with and drawn on the score's fixed range.
+    `Symptom score: fatigue + brain fog + pain + orthostatic, 0 to 12 ${ticks(0, 12)} ${dayLabels}`,
     'None in this period.',
     `Page 1 of ${pages}.`,
   ];

@@ -56,6 +56,7 @@ export interface ReportFigures {
   restingHr: SeriesSummary | null;
   restingHrDrift: Drift;
   symptomSum: SeriesSummary | null;
+  symptomDrift: Drift;
   /** Mean of each rated item's worst daily rating, over the days it was rated. */
   ratingMeans: { key: ScaleKey; mean: number | null }[];
 }
@@ -76,7 +77,7 @@ export function reportFigures(rows: readonly DayRow[], dailyPoints: number): Rep
   const thresholds = loaded.map(({ row }) => row.threshold).filter((t): t is number => t !== null);
   const pointsSummary = summarise(rows, seriesById('pacePoints'));
   const span = driftSpan(rows.length);
-  const drift = (id: 'rmssd' | 'restingHr'): Drift => ({
+  const drift = (id: 'rmssd' | 'restingHr' | 'symptomSum'): Drift => ({
     span,
     first: summarise(rows.slice(0, span), seriesById(id))?.mean ?? null,
     last: summarise(rows.slice(-span), seriesById(id))?.mean ?? null,
@@ -102,6 +103,7 @@ export function reportFigures(rows: readonly DayRow[], dailyPoints: number): Rep
     restingHr: summarise(rows, seriesById('restingHr')),
     restingHrDrift: drift('restingHr'),
     symptomSum: summarise(rows, seriesById('symptomSum')),
+    symptomDrift: drift('symptomSum'),
     ratingMeans: SCALES.map(({ key }) => ({ key, mean: summarise(rows, seriesById(key))?.mean ?? null })),
   };
 }

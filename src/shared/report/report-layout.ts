@@ -38,7 +38,7 @@ export interface ReportInput {
 }
 
 /** How many stand tests the summary lists before pointing to the detail pages. */
-export const SUMMARY_STAND_TESTS = 4;
+export const SUMMARY_STAND_TESTS = 3;
 
 export const REPORT_TITLE = 'Pacing report';
 
@@ -72,7 +72,7 @@ function summaryPage(flow: PageFlow, input: ReportInput, f: ReportFigures): void
   flow.text(REPORT_TITLE, 18, true);
   flow.text(`${reportDate(f.first)} to ${reportDate(f.last)} (${f.days} days)`, 11, false);
   flow.text(
-    `Made on ${reportDate(input.madeOn)} by Steady, on the person's own device, from its own records: heart rate from an armband, a morning HRV reading and a daily check-in.`,
+    `Made on ${reportDate(input.madeOn)} by Steady on the person's own device, from their armband, morning HRV readings and check-ins.`,
     8,
     false,
   );
@@ -93,7 +93,7 @@ function summaryPage(flow: PageFlow, input: ReportInput, f: ReportFigures): void
       false,
     );
   } else flow.text('No heart rate recorded in this period.', 8.5, false);
-  flow.block(92, (x, y) => zoneBarsChart(rows, { x, y: y + 4, w: flow.contentWidth, h: 86 }, flow.metrics));
+  flow.block(84, (x, y) => zoneBarsChart(rows, { x, y: y + 4, w: flow.contentWidth, h: 78 }, flow.metrics));
   flow.block(12, (x, y) => zoneLegend(x, y, flow.metrics));
 
   flow.heading('Pace points against the daily limit');
@@ -106,7 +106,7 @@ function summaryPage(flow: PageFlow, input: ReportInput, f: ReportFigures): void
     8.5,
     false,
   );
-  flow.block(72, (x, y) => pointsChart(rows, p.limit, { x, y: y + 4, w: flow.contentWidth, h: 66 }, flow.metrics));
+  flow.block(66, (x, y) => pointsChart(rows, p.limit, { x, y: y + 4, w: flow.contentWidth, h: 60 }, flow.metrics));
   flow.block(12, (x, y) => pointsLegend(x, y, flow.metrics));
 
   flow.heading('Crash days');
@@ -126,24 +126,33 @@ function summaryPage(flow: PageFlow, input: ReportInput, f: ReportFigures): void
     flow.text(`${summarySentence(rows, series, reportDay)} ${driftSentence(series, drift)}`, 8.5, false);
   }
   const half = (flow.contentWidth - 16) / 2;
-  flow.block(76, (x, y) => [
+  flow.block(70, (x, y) => [
     ...chartTitle(x, y + 7, 'Morning HRV (RMSSD), ms: solid'),
-    ...lineChart(rows, measure('rmssd'), { x, y: y + 12, w: half, h: 62 }, flow.metrics),
+    ...lineChart(rows, measure('rmssd'), { x, y: y + 12, w: half, h: 56 }, flow.metrics),
     ...chartTitle(x + half + 16, y + 7, 'Resting heart rate, bpm: dashed'),
-    ...lineChart(rows, measure('restingHr'), { x: x + half + 16, y: y + 12, w: half, h: 62 }, flow.metrics, [3, 2]),
+    ...lineChart(rows, measure('restingHr'), { x: x + half + 16, y: y + 12, w: half, h: 56 }, flow.metrics, [3, 2]),
   ]);
 
   flow.heading('Symptoms (the worst rating of each day)');
-  flow.text(`${summarySentence(rows, measure('symptomSum'), reportDay)} ${ratingMeansSentence(f)}`, 8.5, false);
+  const symptoms = measure('symptomSum');
+  flow.text(
+    `${summarySentence(rows, symptoms, reportDay)} ${driftSentence(symptoms, f.symptomDrift)} ${ratingMeansSentence(f)}`,
+    8.5,
+    false,
+  );
+  flow.block(60, (x, y) => [
+    ...chartTitle(x, y + 7, 'Symptom score: fatigue + brain fog + pain + orthostatic, 0 to 12'),
+    ...lineChart(rows, symptoms, { x, y: y + 12, w: flow.contentWidth, h: 46 }, flow.metrics),
+  ]);
 
-  flow.heading('Stand tests');
-  if (input.standTests.length === 0) flow.text('None in this period.', 8.5, false);
-  else {
-    const shown = input.standTests.slice(-SUMMARY_STAND_TESTS);
-    standTestTable(flow, shown);
-    if (shown.length < input.standTests.length)
-      flow.text(`The latest ${shown.length} of ${input.standTests.length}; all are listed after this page.`, 8, false);
-  }
+  const shown = input.standTests.slice(-SUMMARY_STAND_TESTS);
+  flow.heading(
+    shown.length < input.standTests.length
+      ? `Stand tests: the latest ${shown.length} of ${input.standTests.length}, all listed after this page`
+      : 'Stand tests',
+  );
+  if (shown.length === 0) flow.text('None in this period.', 8.5, false);
+  else standTestTable(flow, shown);
 }
 
 function driftSentence(series: SeriesDef, drift: ReportFigures['hrvDrift']): string {
