@@ -165,6 +165,37 @@ describe('the report for a doctor', () => {
     expect(requests.filter((url) => !url.startsWith(`${server.url}/assets/`))).toEqual([]);
   });
 
+  it('shares the PDF as a file where the browser can share files', async () => {
+    const { page } = browser;
+    // Chromium on Linux has no Web Share; this stands in for it as the spec describes
+    // (https://w3c.github.io/web-share/): canShare says whether files can go, share takes them.
+    await page.addInitScript(() => {
+      const shared: { name: string; type: string; size: number; title?: string }[] = [];
+      Object.assign(window, { sharedFiles: shared });
+      Object.defineProperty(navigator, 'canShare', { value: (data?: ShareData) => (data?.files?.length ?? 0) > 0, configurable: true });
+      Object.defineProperty(navigator, 'share', {
+        value: async (data: ShareData) => {
+          for (const file of data.files ?? []) shared.push({ name: file.name, type: file.type, size: file.size, title: data.title });
+        },
+        configurable: true,
+      });
+    });
+    await page.reload();
+    await page.getByRole('button', { name: 'Make the report' }).click();
+    await page.locator('.report[data-state="ready"]').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Share…' }).click();
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { sharedFiles: unknown[] }).sharedFiles))
+      .toEqual([
+        {
+          name: `steady-report-${day(0).date}-to-${day(29).date}.pdf`,
+          type: 'application/pdf',
+          size: expect.any(Number),
+          title: `steady-report-${day(0).date}-to-${day(29).date}.pdf`,
+        },
+      ]);
+  });
+
   it('passes axe with the preview shown, phone and desktop, light and dark', async () => {
     const { page } = browser;
     await page.getByLabel('30 days').check();
