@@ -13,6 +13,7 @@ const RestScreen = lazyScreen(() => import('./rest/rest-screen').then((m) => m.R
 const MessagesScreen = lazyScreen(() => import('./screens/messages').then((m) => m.MessagesScreen), 'Messages');
 const SettingsScreen = lazyScreen(() => import('./screens/settings').then((m) => m.SettingsScreen), 'Settings');
 const SyncScreen = lazyScreen(() => import('./screens/sync').then((m) => m.SyncScreen), 'Sync');
+const ReportScreen = lazyScreen(() => import('./screens/report').then((m) => m.ReportScreen), 'Report');
 const TrendsScreen = lazyScreen(() => import('./screens/trends').then((m) => m.TrendsScreen), 'Trends');
 
 /** The app shell: navigation, banners, and one screen at a time. */
@@ -31,6 +32,7 @@ export function App() {
             <Route path="/check-in" component={CheckInScreen} />
             <Route path="/measure" component={MeasureRoute} />
             <Route path="/trends" component={TrendsScreen} />
+            <Route path="/report" component={ReportScreen} />
             <Route path="/sync" component={SyncScreen} />
             <Route path="/messages" component={MessagesScreen} />
             <Route path="/settings" component={SettingsScreen} />

@@ -17,6 +17,11 @@ export function TrendsScreen() {
   return (
     <>
       <ScreenHeader title="Trends">Patterns over days and weeks, to see what goes with what.</ScreenHeader>
+      <p class="report-link">
+        <a class="button" href="/report">
+          Report for your doctor (PDF)
+        </a>
+      </p>
       <TrendsView />
     </>
   );

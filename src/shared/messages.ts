@@ -2,6 +2,8 @@ import type { TransferState } from './backup';
 import type { DayKey } from './days';
 import type { ExportFile, ExportFormat } from './export/protocol';
 import type { ZoneBounds } from './pacing/zones';
+import type { PageDrawing } from './report/drawing';
+import type { ReportOptions } from './report/options';
 import type { SyncLogEntry } from './sync/sync-store';
 import type { DayFigures } from './trends/day-load';
 import type { DayLoadSummary, DayRow } from './trends/day-rows';
@@ -9,7 +11,7 @@ import type { ChartSeries } from './trends/downsample';
 
 /**
  * Every message that crosses a boundary inside the browser, defined once and side by side:
- * page ↔ service worker, page ↔ each Web Worker (sync, trends, backup, export), and the
+ * page ↔ service worker, page ↔ each Web Worker (sync, trends, backup, export, report), and the
  * payloads of the BroadcastChannels (their names are in names.ts). Every handler is an
  * exhaustive `switch` ending in `assertNever`.
  */
@@ -64,6 +66,31 @@ export type ExportWorkerResponse<B> =
   | { type: 'PROGRESS'; jobId: string; done: number; total: number }
   | { type: 'DONE'; jobId: string; files: ExportFile<B>[] }
   | { type: 'FAILED'; jobId: string; aborted: boolean; message: string };
+
+// Page ↔ report Web Worker (src/workers/report-worker.ts): it reads IndexedDB, lays the report
+// out and writes the PDF; nothing leaves the device.
+
+/** Page → report worker. */
+export type ReportWorkerRequest =
+  | { type: 'BUILD_REPORT'; jobId: string; options: ReportOptions; madeAt: number }
+  | { type: 'CANCEL'; jobId: string };
+
+/** Report worker → page; `B` is Blob (the shared folder compiles without the DOM's types). */
+export type ReportWorkerResponse<B> =
+  | {
+      type: 'REPORT_READY';
+      jobId: string;
+      /** The PDF, `application/pdf`. */
+      pdf: B;
+      /** Also the document's title. */
+      fileName: string;
+      pages: number;
+      /** Page one as drawn into the PDF, for the preview. */
+      firstPage: PageDrawing;
+    }
+  | { type: 'FAILED'; jobId: string; aborted: boolean; code: ReportErrorCode; message: string };
+
+export type ReportErrorCode = 'bad-request' | 'storage' | 'internal';
 
 // Page ↔ trends Web Worker (src/workers/trends-worker.ts): it reads IndexedDB, aggregates day
 // by day and downsamples; the page only draws.

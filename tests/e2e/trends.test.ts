@@ -4,6 +4,7 @@ import { putSyncedChunks, putSyncedDocs, waitForCredentials } from '../helpers/a
 import { injectAxe } from '../helpers/axe';
 import { launchBrowser, type TestBrowser, waitForController } from '../helpers/browser';
 import { builtAppDir, startTestServer, type TestServer } from '../helpers/server';
+import { measurementDoc } from '../helpers/trend-docs';
 
 const PORT = 18261;
 
@@ -54,22 +55,7 @@ function docs() {
   const out: { kind: string; id: string; body: Record<string, unknown> }[] = [];
   for (const [back, rmssd] of RMSSD) {
     const { date, start } = daysBack(back);
-    out.push({
-      kind: 'measurement',
-      id: date,
-      body: {
-        date,
-        rmssd,
-        lnRmssd: Math.log(rmssd),
-        sdnn: rmssd * 1.2,
-        restingHr: RESTING_HR,
-        beats: 150,
-        correctedShare: 0.01,
-        durationS: 120,
-        source: { id: 'strap-1', name: 'Polar H10 TEST', intervalKind: 'rr', demo: false },
-        takenAt: start + 7 * 3_600_000,
-      },
-    });
+    out.push(measurementDoc(date, { rmssd, restingHr: RESTING_HR, takenAt: start + 7 * 3_600_000 }));
   }
   for (const [back, fatigue] of FATIGUE) {
     const { date, start } = daysBack(back);
