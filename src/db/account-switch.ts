@@ -3,7 +3,7 @@ import { openSteadyDb } from './schema';
 import { outboxEntry } from './sync-store';
 
 /** Documents this device wrote that belong to the person, not to one account's settings. */
-const CARRIED_DOC_KINDS = ['checkin', 'measurement'] as const;
+const CARRIED_DOC_KINDS = ['checkin', 'measurement', 'treatment'] as const;
 
 /**
  * Moves this device to another account (joining with a pairing code) in one transaction. It does

@@ -4,6 +4,7 @@ import { JoinCard } from '../account/join-card';
 import { PairingCard } from '../account/pairing-card';
 import { ArmbandCapabilitiesCard } from '../armband/ui/capabilities-card';
 import { TransfersSection } from '../backup/transfers-section';
+import { EarlyWarningSettingsCard } from '../early-warning/early-warning-settings-card';
 import { PacingSettingsCard } from '../pacing/pacing-settings-card';
 import { PushCard } from '../push/push-card';
 import { BackgroundCapabilitiesCard } from '../pwa/background-capabilities-card';
@@ -25,6 +26,7 @@ export function SettingsScreen() {
       <JoinCard />
       <PushCard />
       <PacingSettingsCard />
+      <EarlyWarningSettingsCard />
       <ArmbandCapabilitiesCard />
       <BackgroundCapabilitiesCard />
       <TransfersSection key={accountId ?? 'none'} />

@@ -4,7 +4,11 @@ import { MorningCard } from '../measurement/morning-card';
 import { PacingCard } from '../pacing/pacing-card';
 import { InstallCard } from '../pwa/install-card';
 import { RestEntry } from '../rest/rest-entry';
+import { lazyPart } from '../ui/lazy';
 import { ScreenHeader } from '../ui/screen-header';
+
+/** Off by default, and reads a month of rows when on: its code waits for the first screen to be up. */
+const EarlyWarningCard = lazyPart(() => import('../early-warning/early-warning-card').then((m) => m.EarlyWarningCard), 'The early warning');
 
 /** Live heart rate from the armband (or the demo armband), with its connection and details. */
 export function TodayScreen() {
@@ -15,6 +19,7 @@ export function TodayScreen() {
       <RestEntry />
       <MorningCard />
       <PacingCard />
+      <EarlyWarningCard />
       <ArmbandDetailsCard />
       <InstallCard />
     </>

@@ -1,10 +1,13 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ChartMark } from '../shared/treatments';
 import type { DayRow } from '../shared/trends/day-rows';
 import type { SeriesDef } from '../shared/trends/series';
 import { summarySentence } from '../shared/trends/summary';
 import { LoadFailed, loadOnce, loadThen } from '../ui/lazy';
 import type { DailyPlot } from './daily-plot';
 import { dayLabel } from './format';
+
+const NO_MARKS: readonly ChartMark[] = [];
 
 /** uPlot and the plot code, fetched once when the trends view first draws (not first-screen code). */
 const loadPlot = loadOnce(() => import('./daily-plot'));
@@ -14,6 +17,8 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 interface Props {
   rows: readonly DayRow[];
   series: readonly SeriesDef[];
+  /** Treatments and events to mark (src/shared/treatments.ts chartMarks). */
+  marks?: readonly ChartMark[];
   /** Called once the chart for these rows is on screen. */
   onPainted?: () => void;
 }
@@ -22,15 +27,15 @@ interface Props {
  * A daily chart with its summary in words beside it: the sentence is the chart for anyone who
  * cannot see it, so it names the same figures (average, lowest and highest with their days).
  */
-export function DailyChart({ rows, series, onPainted }: Props) {
+export function DailyChart({ rows, series, marks = NO_MARKS, onPainted }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const [failed, setFailed] = useState(false);
   const hasData = series.some((s) => rows.some((row) => s.value(row) !== null));
   // What the chart draws, as text: while the worker fills in other series, this chart is left alone.
   const signature = useMemo(
     () =>
-      `${series.map((s) => s.id)}|${rows.map((row) => `${row.date}:${series.map((s) => s.value(row))}:${row.crash ? 1 : 0}`).join(';')}`,
-    [rows, series],
+      `${series.map((s) => s.id)}|${rows.map((row) => `${row.date}:${series.map((s) => s.value(row))}:${row.crash ? 1 : 0}`).join(';')}|${marks.map((m) => `${m.day}:${m.kind}`).join(';')}`,
+    [rows, series, marks],
   );
   const drawn = useRef<string | null>(null);
   const painted = useRef(onPainted);
@@ -52,7 +57,7 @@ export function DailyChart({ rows, series, onPainted }: Props) {
       async ({ createDailyPlot }) => {
         await nextTask();
         if (disposed) return;
-        plot = createDailyPlot(element, rows, series);
+        plot = createDailyPlot(element, rows, series, marks);
         drawn.current = signature;
         reportPainted();
       },
@@ -99,6 +104,11 @@ export function DailyChart({ rows, series, onPainted }: Props) {
         {hasData && crashes.length > 0 && (
           <p class="muted small" data-summary="crashes">
             Shaded: crash day{crashes.length === 1 ? '' : 's'} ({crashes.join(', ')}).
+          </p>
+        )}
+        {hasData && marks.length > 0 && (
+          <p class="muted small" data-summary="marks">
+            Marked: {marks.map((m) => `${m.label} (${dayLabel(m.day)})`).join('; ')}. Dashed line: a start or an event; dotted: a stop.
           </p>
         )}
         {failed && <LoadFailed what="This chart">The figures above and the table below still hold everything.</LoadFailed>}

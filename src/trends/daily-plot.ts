@@ -1,6 +1,7 @@
 import uPlot from '../ui/uplot';
 import 'uplot/dist/uPlot.min.css';
 import { dayStart } from '../shared/days';
+import type { ChartMark } from '../shared/treatments';
 import type { DayRow } from '../shared/trends/day-rows';
 import type { SeriesDef } from '../shared/trends/series';
 import { axisStyle, plotTheme } from './plot-theme';
@@ -15,8 +16,13 @@ const HEIGHT = 200;
 const DAY_S = 86_400;
 const dayFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
 
-/** Draws `series` (one or two) over `rows`, days with a crash shaded. */
-export function createDailyPlot(host: HTMLElement, rows: readonly DayRow[], series: readonly SeriesDef[]): DailyPlot {
+/** Draws `series` (one or two) over `rows`, days with a crash shaded, treatments and events marked. */
+export function createDailyPlot(
+  host: HTMLElement,
+  rows: readonly DayRow[],
+  series: readonly SeriesDef[],
+  marks: readonly ChartMark[] = [],
+): DailyPlot {
   const theme = plotTheme(host);
   const colours = [theme.a, theme.b];
   // Noon of each local day: bars and points sit in the middle of their day whatever the DST shift.
@@ -37,6 +43,25 @@ export function createDailyPlot(host: HTMLElement, rows: readonly DayRow[], seri
       // A solid tick on top, so a crash day reads without relying on the faint shade's colour.
       ctx.globalAlpha = 1;
       ctx.fillRect(left, bbox.top, right - left, 4 * devicePixelRatio);
+    }
+    ctx.restore();
+  };
+
+  // A dashed line at the start of each marked day: starts and events solid-dashed, stops dotted, so
+  // they read apart without colour. The caption names each one in words.
+  const drawMarks = (u: uPlot) => {
+    const { ctx, bbox } = u;
+    ctx.save();
+    ctx.strokeStyle = theme.text;
+    ctx.lineWidth = 1.5 * devicePixelRatio;
+    for (const mark of marks) {
+      const left = Math.round(u.valToPos(dayStart(mark.day) / 1000, 'x', true));
+      if (left < bbox.left || left > bbox.left + bbox.width) continue;
+      ctx.setLineDash(mark.kind === 'stop' ? [2 * devicePixelRatio, 3 * devicePixelRatio] : [6 * devicePixelRatio, 4 * devicePixelRatio]);
+      ctx.beginPath();
+      ctx.moveTo(left, bbox.top);
+      ctx.lineTo(left, bbox.top + bbox.height);
+      ctx.stroke();
     }
     ctx.restore();
   };
@@ -78,7 +103,7 @@ export function createDailyPlot(host: HTMLElement, rows: readonly DayRow[], seri
           value: (_u: uPlot, v: number | null) => (v === null ? '–' : v.toFixed(s.decimals)),
         })),
       ],
-      hooks: { drawClear: [shadeCrashes] },
+      hooks: { drawClear: [shadeCrashes], draw: [drawMarks] },
     },
     [x, ...series.map((s) => rows.map((row) => s.value(row)))],
     host,

@@ -3,17 +3,21 @@ import { WorkerClient } from '../ui/worker-client';
 
 type Response<T extends TrendsResponse['type']> = Extract<TrendsResponse, { type: T }>;
 
-type Lane = 'daily' | 'day';
+/** `analysis`: comparisons and the early warning, whose requests must not cancel the screen's. */
+type Lane = 'daily' | 'day' | 'analysis';
 let nextRequestId = 1;
 
 /**
- * The trends Web Workers, started on first use; this module is their only owner. Two of the same
- * worker: the daily rows (which may go on counting days from their samples) in one, the 24-hour
- * chart in the other, so opening a day never waits behind a long count.
+ * The trends Web Workers, started on first use; this module is their only owner. Up to three of
+ * the same worker: the daily rows (which may go on counting days from their samples) in one, the
+ * 24-hour chart in another, so opening a day never waits behind a long count, and a third for
+ * the before/after comparison and the early warning, whose own rows would otherwise cancel the
+ * screen's (a new request supersedes the last in one worker).
  */
 const workers: Record<Lane, WorkerClient<TrendsRequest, TrendsResponse>> = {
   daily: trendsWorker('daily'),
   day: trendsWorker('day'),
+  analysis: trendsWorker('analysis'),
 };
 
 function trendsWorker(lane: Lane): WorkerClient<TrendsRequest, TrendsResponse> {
@@ -44,8 +48,9 @@ export function requestDaily(
   body: RequestBody<'DAILY'>,
   onRows: (message: Response<'DAILY_ROWS'>) => void,
   signal: AbortSignal,
+  lane: 'daily' | 'analysis' = 'daily',
 ): Promise<Response<'DAILY_ROWS'>> {
-  return send('daily', body, signal, (message, resolve) => {
+  return send(lane, body, signal, (message, resolve) => {
     if (message.type !== 'DAILY_ROWS') return;
     onRows(message);
     if (!message.verifying) resolve(message);

@@ -1,8 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { dayKeyOf } from '../shared/days';
+import { addDays, dayKeyOf } from '../shared/days';
 import type { TrendsResponse } from '../shared/messages';
+import { chartMarks } from '../shared/treatments';
 import type { DayRow } from '../shared/trends/day-rows';
 import { SERIES, type SeriesDef, type SeriesId, seriesById } from '../shared/trends/series';
+import { TreatmentsCard } from '../treatments/treatments-card';
+import { useTreatmentEntries } from '../treatments/treatments-store';
 import { DailyChart } from './daily-chart';
 import { DataTable } from './data-table';
 import { DayChartCard } from './day-chart-card';
@@ -36,6 +39,8 @@ export function TrendsView() {
   const [overlayA, setOverlayA] = useState<SeriesId>('rmssd');
   const [overlayB, setOverlayB] = useState<SeriesId>('symptomSum');
   const painted = useRef({ rows: null as DayRow[] | null, count: 0, measured: false });
+  const { entries } = useTreatmentEntries();
+  const marks = useMemo(() => chartMarks(entries ?? [], addDays(today, 1 - range), today), [entries, range, today]);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -95,22 +100,22 @@ export function TrendsView() {
       {rows && (
         <>
           <TrendCard title="Morning HRV">
-            <DailyChart rows={rows} series={hrv} onPainted={onPainted} />
+            <DailyChart rows={rows} series={hrv} marks={marks} onPainted={onPainted} />
           </TrendCard>
           <TrendCard title="Resting heart rate">
-            <DailyChart rows={rows} series={restingHr} onPainted={onPainted} />
+            <DailyChart rows={rows} series={restingHr} marks={marks} onPainted={onPainted} />
           </TrendCard>
           <TrendCard title="Morning stability">
-            <DailyChart rows={rows} series={stability} onPainted={onPainted} />
+            <DailyChart rows={rows} series={stability} marks={marks} onPainted={onPainted} />
           </TrendCard>
           <TrendCard
             title="Symptoms"
             control={<SeriesSelect label="Show" value={symptom} choices={SYMPTOM_CHOICES} onChange={setSymptom} id="symptom-series" />}
           >
-            <DailyChart rows={rows} series={symptomSeries} onPainted={onPainted} />
+            <DailyChart rows={rows} series={symptomSeries} marks={marks} onPainted={onPainted} />
           </TrendCard>
           <TrendCard title="Time above threshold">
-            <DailyChart rows={rows} series={above} onPainted={onPainted} />
+            <DailyChart rows={rows} series={above} marks={marks} onPainted={onPainted} />
             {data && (
               <p class="muted small">
                 Counted against each day's threshold (resting heart rate + 15 bpm unless you set one). Daily pace-point limit:{' '}
@@ -128,12 +133,13 @@ export function TrendsView() {
             }
           >
             <p class="muted small">Each has its own scale: the solid one on the left, the dashed one on the right.</p>
-            <DailyChart rows={rows} series={overlay} onPainted={onPainted} />
+            <DailyChart rows={rows} series={overlay} marks={marks} onPainted={onPainted} />
           </TrendCard>
           <DataTable rows={rows} />
         </>
       )}
       <DayChartCard today={today} />
+      <TreatmentsCard today={today} />
     </div>
   );
 }

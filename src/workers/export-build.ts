@@ -7,6 +7,7 @@ import {
   MEASUREMENT_TABLE,
   MESSAGE_TABLE,
   sortDocuments,
+  TREATMENT_TABLE,
   tableCsv,
 } from '../shared/export/documents';
 import { type ExportCounts, type ExportHead, jsonClosing, jsonOpening, jsonSamples } from '../shared/export/json';
@@ -143,6 +144,7 @@ export async function buildCsv(db: SteadyDb, options: BuildOptions): Promise<Exp
     small('check-ins', CHECK_IN_TABLE, head.documents.checkIns),
     small('measurements', MEASUREMENT_TABLE, head.documents.measurements),
     small('messages', MESSAGE_TABLE, head.documents.messages),
+    small('treatments', TREATMENT_TABLE, head.documents.treatments),
     small('gaps', GAP_TABLE, head.gaps),
   ];
 }
@@ -166,6 +168,7 @@ export async function buildJson(db: SteadyDb, options: BuildOptions): Promise<Ex
     checkIns: head.documents.checkIns.length,
     measurements: head.documents.measurements.length,
     messages: head.documents.messages.length,
+    treatments: head.documents.treatments.length,
     gaps: head.gaps.length,
   };
   sink.write(jsonClosing(counts, samples > 0));

@@ -46,6 +46,7 @@ function write(h: ExportHead, slices: ExportSample[][]): string {
         checkIns: d.checkIns.length,
         measurements: d.measurements.length,
         messages: d.messages.length,
+        treatments: d.treatments.length,
         gaps: h.gaps.length,
       },
       written > 0,
@@ -73,6 +74,12 @@ describe('the JSON export', () => {
       },
       { kind: 'message', id: 'm1', updatedAt: 1, body: { text: 'hi', from: 'Clinic', createdAt: '2026-11-29T10:00:00.000Z' } },
       { kind: 'settings', id: 'pacing', updatedAt: 0, body: { thresholdBpm: 100 } },
+      {
+        kind: 'treatment',
+        id: 't1',
+        updatedAt: 2,
+        body: { type: 'treatment', category: 'medication', name: 'LDN', dose: '1 mg', start: '2026-11-02', stop: null, savedAt: 9 },
+      },
     ];
     const slices = [
       minute(T0, [
@@ -94,6 +101,7 @@ describe('the JSON export', () => {
       'measurements',
       'messages',
       'settings',
+      'treatments',
       'unreadableDocuments',
       'gaps',
       'heartRate',
@@ -126,6 +134,19 @@ describe('the JSON export', () => {
     ]);
     expect(parsed.messages).toEqual([{ id: 'm1', createdAt: '2026-11-29T10:00:00.000Z', from: 'Clinic', text: 'hi', readAt: null }]);
     expect(parsed.settings).toEqual([{ id: 'pacing', updatedAt: '1970-01-01T00:00:00.000Z', body: { thresholdBpm: 100 } }]);
+    expect(parsed.treatments).toEqual([
+      {
+        id: 't1',
+        type: 'treatment',
+        category: 'medication',
+        name: 'LDN',
+        dose: '1 mg',
+        start: '2026-11-02',
+        stop: null,
+        note: '',
+        savedAt: 9,
+      },
+    ]);
     expect(parsed.gaps).toEqual([
       {
         id: 'strap|1',
@@ -169,7 +190,7 @@ describe('the JSON export', () => {
         intervalsMs: [950],
       },
     ]);
-    expect(parsed.counts).toEqual({ heartRateSamples: 3, intervals: 3, checkIns: 1, measurements: 0, messages: 1, gaps: 1 });
+    expect(parsed.counts).toEqual({ heartRateSamples: 3, intervals: 3, checkIns: 1, measurements: 0, messages: 1, treatments: 1, gaps: 1 });
   });
 
   it('is valid with no data at all', () => {
@@ -184,10 +205,11 @@ describe('the JSON export', () => {
       measurements: [],
       messages: [],
       settings: [],
+      treatments: [],
       unreadableDocuments: [],
       gaps: [],
       heartRate: [],
-      counts: { heartRateSamples: 0, intervals: 0, checkIns: 0, measurements: 0, messages: 0, gaps: 0 },
+      counts: { heartRateSamples: 0, intervals: 0, checkIns: 0, measurements: 0, messages: 0, treatments: 0, gaps: 0 },
     });
   });
 

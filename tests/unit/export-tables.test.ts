@@ -9,6 +9,7 @@ import {
   MEASUREMENT_TABLE,
   MESSAGE_TABLE,
   sortDocuments,
+  TREATMENT_TABLE,
   tableCsv,
 } from '../../src/shared/export/documents';
 import { HEART_RATE_COLUMNS, heartRateLines, INTERVAL_COLUMNS, intervalLines, minuteSamples } from '../../src/shared/export/samples';
@@ -197,6 +198,36 @@ describe('document tables', () => {
     expect(sorted.settings).toEqual([{ id: 'pacing', updatedAt: '2026-11-30T09:00:00.000Z', body: { thresholdBpm: 105 } }]);
   });
 
+  it('writes treatments and events, an event with its day as start and stop', () => {
+    const { treatments } = sortDocuments([
+      {
+        kind: 'treatment',
+        id: 'a',
+        updatedAt: 1,
+        body: {
+          type: 'treatment',
+          category: 'supplement',
+          name: 'Magnesium',
+          dose: '',
+          start: '2026-11-01',
+          stop: '2026-11-20',
+          savedAt: T0,
+        },
+      },
+      {
+        kind: 'treatment',
+        id: 'b',
+        updatedAt: 1,
+        body: { type: 'event', category: 'travel', name: 'Lisbon, by train', date: '2026-11-25', savedAt: T0 },
+      },
+    ]);
+    const rows = parseCsv(tableCsv(TREATMENT_TABLE, treatments));
+    expect(rows.slice(1)).toEqual([
+      ['b', 'event', 'travel', 'Lisbon, by train', '', '2026-11-25', '2026-11-25', '', '2026-11-30T07:15:00.000Z'],
+      ['a', 'treatment', 'supplement', 'Magnesium', '', '2026-11-01', '2026-11-20', '', '2026-11-30T07:15:00.000Z'],
+    ]);
+  });
+
   it('writes gaps, an open one with empty end cells', () => {
     const rows = parseCsv(
       tableCsv(GAP_TABLE, [
@@ -212,7 +243,7 @@ describe('document tables', () => {
 
   it('writes a header line and nothing else for an empty table', () => {
     expect(tableCsv(CHECK_IN_TABLE, [])).toBe(`${CHECK_IN_TABLE.columns.map((c) => c.name).join(',')}\r\n`);
-    expect(sortDocuments([])).toEqual({ checkIns: [], measurements: [], messages: [], settings: [], unreadable: [] });
+    expect(sortDocuments([])).toEqual({ checkIns: [], measurements: [], messages: [], settings: [], treatments: [], unreadable: [] });
   });
 });
 
@@ -224,6 +255,7 @@ describe('docs/export-format.md', () => {
     ['check-ins', CHECK_IN_TABLE.columns],
     ['measurements', MEASUREMENT_TABLE.columns],
     ['messages', MESSAGE_TABLE.columns],
+    ['treatments', TREATMENT_TABLE.columns],
     ['gaps', GAP_TABLE.columns],
   ])('documents every column of %s, in order', (table, columns) => {
     const section = text.split(/^### /m).find((s) => s.startsWith(`${table}.csv`) || s.startsWith(`\`steady-${table}`));

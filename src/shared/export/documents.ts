@@ -2,6 +2,7 @@ import { type CheckIn, parseCheckInDoc, SCALES } from '../checkin';
 import { type Measurement, parseMeasurementDoc } from '../measurement';
 import type { RecordingGap } from '../samples';
 import type { DocRecord } from '../sync/batch-codec';
+import { parseTreatmentEntry, sortEntries, type TreatmentEntry } from '../treatments';
 import { type CsvValue, csvHeader, csvLine } from './csv';
 import { type ExportColumn, isoTime } from './samples';
 
@@ -34,12 +35,17 @@ export interface ExportDocuments {
   /** Oldest first. */
   messages: ExportMessage[];
   settings: { id: string; updatedAt: string; body: Record<string, unknown> }[];
+  /** Treatments and events, newest first. */
+  treatments: ExportTreatment[];
   unreadable: UnreadableDoc[];
 }
 
+/** A treatment or event with its document id. */
+export type ExportTreatment = TreatmentEntry & { id: string };
+
 /** Sorts documents by kind, parsing each with its kind's own parser; nothing is dropped. */
 export function sortDocuments(docs: readonly ExportDoc[]): ExportDocuments {
-  const out: ExportDocuments = { checkIns: [], measurements: [], messages: [], settings: [], unreadable: [] };
+  const out: ExportDocuments = { checkIns: [], measurements: [], messages: [], settings: [], treatments: [], unreadable: [] };
   const readAt = new Map<string, string>();
   for (const doc of docs) if (doc.kind === 'message-read' && typeof doc.body.readAt === 'string') readAt.set(doc.id, doc.body.readAt);
   const unreadable = (doc: ExportDoc, reason: string) => out.unreadable.push({ kind: doc.kind, id: doc.id, reason, body: doc.body });
@@ -76,6 +82,12 @@ export function sortDocuments(docs: readonly ExportDoc[]): ExportDocuments {
       case 'settings':
         out.settings.push({ id: doc.id, updatedAt: isoTime(doc.updatedAt), body: doc.body });
         break;
+      case 'treatment': {
+        const parsed = parseTreatmentEntry(doc.body);
+        if (parsed.ok) out.treatments.push({ id: doc.id, ...parsed.value });
+        else unreadable(doc, parsed.reason);
+        break;
+      }
       default:
         unreadable(doc, `unknown kind ${String((doc as { kind: unknown }).kind)}`);
     }
@@ -83,6 +95,7 @@ export function sortDocuments(docs: readonly ExportDoc[]): ExportDocuments {
   const periodOrder = (c: CheckIn) => (c.period === 'morning' ? 0 : 1);
   out.checkIns.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : periodOrder(a) - periodOrder(b)));
   out.measurements.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  out.treatments = sortEntries(out.treatments);
   out.messages.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   return out;
 }
@@ -147,6 +160,24 @@ export const MEASUREMENT_TABLE: CsvTable<Measurement> = {
 export const MESSAGE_TABLE: CsvTable<ExportMessage> = {
   columns: [{ name: 'id' }, { name: 'created_at' }, { name: 'from' }, { name: 'text' }, { name: 'read_at' }],
   row: (m) => [m.id, m.createdAt, m.from, m.text, m.readAt],
+};
+
+export const TREATMENT_TABLE: CsvTable<ExportTreatment> = {
+  columns: [
+    { name: 'id' },
+    { name: 'type' },
+    { name: 'category' },
+    { name: 'name' },
+    { name: 'dose' },
+    { name: 'start' },
+    { name: 'stop' },
+    { name: 'note' },
+    { name: 'saved_at_iso' },
+  ],
+  row: (t) =>
+    t.type === 'treatment'
+      ? [t.id, t.type, t.category, t.name, t.dose, t.start, t.stop, t.note, isoTime(t.savedAt)]
+      : [t.id, t.type, t.category, t.name, null, t.date, t.date, t.note, isoTime(t.savedAt)],
 };
 
 export const GAP_TABLE: CsvTable<RecordingGap> = {

@@ -32,6 +32,7 @@ export interface SteadyExportV1 {
   measurements: Measurement[];
   messages: ExportMessage[];
   settings: ExportDocuments['settings'];
+  treatments: ExportDocuments['treatments'];
   unreadableDocuments: UnreadableDoc[];
   gaps: (RecordingGap & { startIso: string; endIso: string | null })[];
   heartRate: JsonSample[];
@@ -45,6 +46,7 @@ export interface ExportCounts {
   checkIns: number;
   measurements: number;
   messages: number;
+  treatments: number;
   gaps: number;
 }
 
@@ -75,6 +77,7 @@ export function jsonOpening(head: ExportHead): string {
     measurements: head.documents.measurements,
     messages: head.documents.messages,
     settings: head.documents.settings,
+    treatments: head.documents.treatments,
     unreadableDocuments: head.documents.unreadable,
     gaps: head.gaps.map((g) => ({ ...g, startIso: isoTime(g.start), endIso: g.end === null ? null : isoTime(g.end) })),
   };
