@@ -4,9 +4,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putSyncedDocs, readDoc, waitForCredentials } from '../helpers/app-db';
 import { eventually } from '../helpers/armband-emulation';
-import { injectAxe } from '../helpers/axe';
+import { seriousViolations } from '../helpers/axe';
 import { launchBrowser, type TestBrowser } from '../helpers/browser';
 import { builtAppDir, startTestServer, type TestServer } from '../helpers/server';
+import { measurementDoc } from '../helpers/trend-docs';
 
 /**
  * Treatments and events end to end (issue 15, parts 5 and 6): logged on Trends, marked on the
@@ -40,23 +41,7 @@ const backs = (from: number, to: number) => Array.from({ length: to - from + 1 }
 function mornings() {
   return backs(0, 39).map((back) => {
     const { date, start } = daysBack(back);
-    const rmssd = rmssdAt(back);
-    return {
-      kind: 'measurement',
-      id: date,
-      body: {
-        date,
-        rmssd,
-        lnRmssd: Math.log(rmssd),
-        sdnn: rmssd * 1.2,
-        restingHr: restingHrAt(back),
-        beats: 150,
-        correctedShare: 0.01,
-        durationS: 120,
-        source: { id: 'strap-1', name: 'Polar H10 TEST', intervalKind: 'rr', demo: false },
-        takenAt: start + 7 * 3_600_000,
-      },
-    };
+    return measurementDoc(date, { rmssd: rmssdAt(back), restingHr: restingHrAt(back), takenAt: start + 7 * 3_600_000 });
   });
 }
 
@@ -71,20 +56,6 @@ function serverTreatments(): Promise<{ name: string }[]> {
   }
 }
 
-async function axeViolations(page: Page): Promise<string[]> {
-  await injectAxe(page);
-  return page.evaluate(async () => {
-    type Result = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
-    const axe = (window as unknown as { axe: { run(context: Element, options: object): Promise<Result> } }).axe;
-    const result = await axe.run(document.querySelector('main')!, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' '))}`);
-  });
-}
-
 /** Axe at phone and desktop width, light and dark. */
 async function expectAccessible(page: Page, what: string): Promise<void> {
   for (const viewport of [
@@ -94,7 +65,7 @@ async function expectAccessible(page: Page, what: string): Promise<void> {
     await page.setViewportSize(viewport);
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
-      expect(await axeViolations(page), `${what} at ${viewport.width} px, ${colorScheme}`).toEqual([]);
+      expect(await seriousViolations(page), `${what} at ${viewport.width} px, ${colorScheme}`).toEqual([]);
     }
   }
   await page.emulateMedia({ colorScheme: 'light' });
@@ -150,7 +121,12 @@ describe('treatments and events', () => {
     // Every daily chart with data names both marks in its caption, the words the dashed lines stand
     // for: HRV, resting HR, stability and the HRV/symptom overlay (no check-ins or heart rate were seeded).
     const captions = page.locator('[data-summary="marks"]');
-    await eventually(() => captions.count(), (n) => n === 4, 10_000, 'a marks caption under each of the 4 charts with data');
+    await eventually(
+      () => captions.count(),
+      (n) => n === 4,
+      10_000,
+      'a marks caption under each of the 4 charts with data',
+    );
     const caption = (await captions.first().textContent()) ?? '';
     expect(caption).toContain('Started Ivabradine (2.5 mg twice a day)');
     expect(caption).toContain('Travel: Lisbon');
