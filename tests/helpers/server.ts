@@ -27,9 +27,12 @@ export interface TestServerOptions {
   now?: () => Date;
 }
 
+/** The machine's Postgres (override with STEADY_TEST_DATABASE_URL). */
+export const POSTGRES_URL = process.env.STEADY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
 /**
  * Postgres for the `server-postgres` test project (STEADY_TEST_DB=postgres): the machine's
- * server, one fresh schema per test server. Override with STEADY_TEST_DATABASE_URL.
+ * server, one fresh schema per test server.
  */
 export function postgresEnv(dataDir: string): Record<string, string> {
   if (process.env.STEADY_TEST_DB !== 'postgres') return {};
@@ -37,14 +40,14 @@ export function postgresEnv(dataDir: string): Record<string, string> {
     .basename(dataDir)
     .replace(/[^a-z0-9]/gi, '')
     .toLowerCase()}`;
-  return { DATABASE_URL: process.env.STEADY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', DATABASE_SCHEMA: schema };
+  return { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema };
 }
 
 /**
  * Tests create many accounts and join many devices from 127.0.0.1 against one server; every
  * other limit stays at its production default, so the suite shows the app works within them.
  */
-const TEST_RATE_LIMITS = { RATE_LIMIT_ACCOUNT_CREATION: '100000/3600', RATE_LIMIT_DEVICE_JOIN: '100000/3600' };
+export const TEST_RATE_LIMITS = { RATE_LIMIT_ACCOUNT_CREATION: '100000/3600', RATE_LIMIT_DEVICE_JOIN: '100000/3600' };
 
 /** Starts the real server on 127.0.0.1 with a temporary SQLite database (or Postgres schema). */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
