@@ -38,6 +38,7 @@ export default defineConfig({
             'tests/server/push-subscriptions.test.ts',
             'tests/server/push-delivery.test.ts',
             'tests/server/push-triggers.test.ts',
+            'tests/server/push-jobs.test.ts',
             'tests/server/rate-limits.test.ts',
             'tests/server/backups.test.ts',
             'tests/server/hostile-backups.test.ts',

@@ -1,6 +1,8 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { CleanupResult } from './backups/cleanup';
 import type { Config } from './config';
 import type { OpenDatabase } from './db/open';
+import type { JobQueue } from './jobs/queue';
 import { acceptJsonBodies } from './json-body';
 import { rateLimits } from './rate-limit/plugin';
 import { accountDeletionRoutes } from './routes/account-deletion';
@@ -22,14 +24,19 @@ export interface AppOptions {
   database: OpenDatabase;
   /** Pino options, or false for silence (tests); `stream` to read the log (tests). */
   logger?: boolean | LoggerOptions;
-  /** Reactions to what the API did (push triggers). */
-  hooks?: { onDataUploaded?: (accountId: string, deviceId: string) => void };
+  /** The job queue: `/api/health` checks it answers. */
+  jobs?: Pick<JobQueue, 'ping'>;
+  /** Reactions to what the API did (push triggers), and the backup cleanup for its periodic job. */
+  hooks?: {
+    onDataUploaded?: (accountId: string, deviceId: string) => Promise<void>;
+    onBackupCleanup?: (cleanUp: () => Promise<CleanupResult>) => void;
+  };
   /** The clock pairing codes expire by; tests pass one they can move. Default: the system's. */
   now?: () => Date;
 }
 
 /** Builds the HTTP app: API under /api, the built PWA everywhere else. No side effects. */
-export async function buildApp({ config, database, logger, hooks, now }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, database, jobs, logger, hooks, now }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // Fastify logs no headers or bodies; redaction keeps it so should a serializer ever add them.
     logger: logger === false ? false : { level: config.logLevel, ...(typeof logger === 'object' ? logger : {}), redact: LOG_REDACT },
@@ -59,7 +66,7 @@ export async function buildApp({ config, database, logger, hooks, now }: AppOpti
     reply.code(statusCode).send({ statusCode, code, error: httpReason(statusCode), message });
   });
 
-  await app.register(healthRoutes, { database });
+  await app.register(healthRoutes, { database, jobs });
   await app.register(accountRoutes, { database, config, now });
   await app.register(syncRoutes, {
     database,
@@ -67,7 +74,7 @@ export async function buildApp({ config, database, logger, hooks, now }: AppOpti
     maxRecords: config.syncMaxRecords,
     onDataUploaded: hooks?.onDataUploaded,
   });
-  await app.register(backupRoutes, { database, config });
+  await app.register(backupRoutes, { database, config, onCleanupReady: hooks?.onBackupCleanup });
   await app.register(pushRoutes, { database, config });
   await app.register(accountDeletionRoutes, { database, config });
 

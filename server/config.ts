@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { JobTiming } from './jobs/queue';
 import { PER_IP_LIMIT, type RateLimit, type RateLimitConfig, ROUTE_LIMITS, type RouteLimitName } from './rate-limit/rules';
 
 /** Server configuration, read once from the environment at start. */
@@ -41,6 +42,8 @@ export interface Config {
   rateLimits: RateLimitConfig;
   /** Web Push (server/push/). */
   push: PushConfig;
+  /** The job queue (server/jobs/). */
+  jobs: JobTiming;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -108,6 +111,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 3600_000),
     rateLimits: loadRateLimits(env),
     push: pushConfig(env, cwd),
+    jobs: {
+      pollMs: integer(env, 'JOB_POLL_MS', 1000, 50, 60_000),
+      // expire + maintenance + poll: a job held by a killed instance runs again within about a minute.
+      expireSeconds: integer(env, 'JOB_EXPIRE_SECONDS', 40, 1, 3600),
+      maintenanceSeconds: integer(env, 'JOB_MAINTENANCE_SECONDS', 10, 1, 3600),
+      closeTimeoutMs: integer(env, 'JOB_CLOSE_TIMEOUT_MS', 10_000, 0, 120_000),
+    },
   };
 }
 

@@ -172,4 +172,41 @@ export const migrations: Record<string, Migration> = {
       );
     },
   },
+  '0008_jobs': {
+    async up(db: Kysely<unknown>) {
+      // The job queue on SQLite (server/jobs/sqlite-queue.ts); Postgres runs pg-boss in its own
+      // schema and leaves this table empty. `key` coalesces: one waiting job per (name, key).
+      await db.schema
+        .createTable('jobs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('key', 'text')
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('run_at', 'bigint', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('locked_until', 'bigint')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('jobs_due_idx').on('jobs').columns(['state', 'run_at']).execute();
+      await db.schema
+        .createIndex('jobs_waiting_key_idx')
+        .on('jobs')
+        .columns(['name', 'key'])
+        .unique()
+        .where(sql<boolean>`state = 'waiting'`)
+        .execute();
+      // Devices that uploaded since an account's last refresh push: the refresh job reads and clears them.
+      await db.schema
+        .createTable('refresh_uploaders')
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('uploaded_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('refresh_uploaders_pk', ['account_id', 'device_id'])
+        .execute();
+      // Which push a send belongs to: a fan-out slice run twice skips devices it already reached.
+      await db.schema.alterTable('push_sends').addColumn('tickle_id', 'text').execute();
+      await db.schema.createIndex('push_sends_tickle_idx').on('push_sends').columns(['tickle_id', 'device_id']).execute();
+    },
+  },
 };

@@ -109,13 +109,15 @@ export interface PushSendsTable {
   device_id: string;
   /** `refresh`, `sync` or `message`. */
   type: string;
-  /** `sent`, `removed` (subscription gone), `failed`, `skipped`. */
+  /** `sent`, `removed` (subscription gone), `failed`, `skipped`, or `retrying` while a push-retry job holds it. */
   status: string;
   http_status: number | null;
   attempts: number;
   error: string | null;
   created_at: string;
   finished_at: string;
+  /** The tickle's id (one per push to an audience); null for rows written before it was kept. */
+  tickle_id: string | null;
 }
 
 /** Messages the server posted to an account (also written as `message` sync documents). */
@@ -143,6 +145,31 @@ export interface RateLimitsTable {
   reset_at: number;
 }
 
+/** A job waiting or running in the SQLite job queue (server/jobs/sqlite-queue.ts). */
+export interface JobsTable {
+  id: string;
+  name: string;
+  /** The payload, JSON. */
+  data: string;
+  /** Coalescing key: at most one waiting job per (name, key). */
+  key: string | null;
+  state: 'waiting' | 'running';
+  /** Epoch ms it may start. */
+  run_at: number;
+  /** Runs started so far. */
+  attempts: number;
+  /** Epoch ms the running process's lease ends; after it another run may take the job. */
+  locked_until: number | null;
+  created_at: string;
+}
+
+/** A device that uploaded since its account's last `refresh` push. */
+export interface RefreshUploadersTable {
+  account_id: string;
+  device_id: string;
+  uploaded_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   devices: DevicesTable;
@@ -155,4 +182,6 @@ export interface Database {
   messages: MessagesTable;
   push_state: PushStateTable;
   rate_limits: RateLimitsTable;
+  jobs: JobsTable;
+  refresh_uploaders: RefreshUploadersTable;
 }

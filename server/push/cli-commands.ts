@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/open';
+import { waitForFanOut } from '../jobs/fan-out-job';
+import { jobHandlers } from '../jobs/handlers';
+import { openJobQueue } from '../jobs/open-queue';
 import { PostMessageError } from './post-message';
 import { createPush } from './runtime';
 import type { PushLog } from './sender';
@@ -11,7 +14,12 @@ export const USAGE = `Usage:
   npm run steady -- message --account <id> "text" [--dry-run]
 
 Runs against the server's DATA_DIR / DATABASE_URL (same environment as the server).
-Prints how many pushes were sent, failed, and how many subscriptions were removed.`;
+The push goes through the job queue (servers running beside help send it); waits for every
+device's outcome and prints how many pushes were sent, failed, are being retried, and how
+many subscriptions were removed.`;
+
+/** How long the CLI waits for a fanned-out push's outcomes. */
+const FAN_OUT_WAIT_MS = 120_000;
 
 interface Output {
   out: (line: string) => void;
@@ -43,14 +51,29 @@ export async function runPushCli(argv: string[], env: NodeJS.ProcessEnv, io: Out
     warn: (details, message) => io.err(`warning: ${message} ${JSON.stringify(details)}`),
     error: (details, message) => io.err(`error: ${message} ${JSON.stringify(details)}`),
   };
-  const push = createPush({ config, db: database.db, log });
+  const queue = await openJobQueue(config, database, log);
+  const push = createPush({ config, db: database.db, log, queue });
+  // This process sends its own fan-out slices (with any server's help); retries wait for a server.
+  const handlers = jobHandlers({
+    db: database.db,
+    queue,
+    push: push.service,
+    staleSyncHours: config.push.staleSyncHours,
+    backupCleanup: () => undefined,
+    log,
+  });
+  await queue.work(handlers, ['fan-out']);
   try {
     const { db } = database;
     const dryRun = parsed.dryRun;
     if (parsed.command === 'message') {
-      const { messageId, report } = await push.triggers.postMessage(parsed.accountId, parsed.text, { dryRun });
-      io.out(dryRun ? 'dry run: message not stored' : `message ${messageId} stored`);
-      return print(io, report, dryRun);
+      const posted = await push.triggers.postMessage(parsed.accountId, parsed.text, { dryRun });
+      if (posted.messageId === null) {
+        io.out('dry run: message not stored');
+        return print(io, posted.report, true);
+      }
+      io.out(`message ${posted.messageId} stored`);
+      return print(io, await waitForFanOut(db, posted.queued, FAN_OUT_WAIT_MS), false);
     }
     const { audience } = parsed;
     if ('deviceIds' in audience) {
@@ -64,12 +87,14 @@ export async function runPushCli(argv: string[], env: NodeJS.ProcessEnv, io: Out
       const account = await db.selectFrom('accounts').select('id').where('id', '=', audience.accountId).executeTakeFirst();
       if (!account) return notFound(io, `no account ${audience.accountId}`);
     }
-    return print(io, await push.service.send(audience, parsed.type, { dryRun }), dryRun);
+    const pushed = await push.triggers.pushTo(audience, parsed.type, { dryRun });
+    return print(io, 'tickleId' in pushed ? await waitForFanOut(db, pushed, FAN_OUT_WAIT_MS) : pushed, dryRun);
   } catch (error) {
     if (error instanceof PostMessageError) return notFound(io, error.message);
     throw error;
   } finally {
-    await push.close();
+    await queue.close();
+    push.close();
     await database.close();
   }
 }
@@ -84,7 +109,7 @@ function print(io: Output, report: PushReport, dryRun: boolean): number {
   }
   io.out(`subscribed devices: ${report.targets}`);
   io.out(
-    `sent ${report.sent}, failed ${report.failed}, removed ${report.removed}${report.skipped ? `, skipped ${report.skipped} (old VAPID key)` : ''}`,
+    `sent ${report.sent}, failed ${report.failed}, removed ${report.removed}${report.retrying ? `, retrying ${report.retrying}` : ''}${report.skipped ? `, skipped ${report.skipped} (old VAPID key)` : ''}`,
   );
   return report.failed > 0 ? 1 : 0;
 }

@@ -1,6 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import webpush from 'web-push';
-import { backoffDelay, sleep as defaultSleep } from '../../src/shared/backoff';
 import type { PushTickle } from '../../src/shared/push-tickle';
 import { ConcurrencyLimit } from './concurrency-limit';
 import type { PushPolicy } from './policy';
@@ -25,13 +24,14 @@ export interface PushTarget {
   auth: string;
 }
 
-/** How one push ended. `gone`: the push service says the subscription no longer exists. */
-export interface DeliveryResult {
-  status: 'sent' | 'gone' | 'failed';
-  httpStatus: number | null;
-  attempts: number;
-  error: string | null;
-}
+/**
+ * How one attempt at a push ended. `gone`: the push service says the subscription no longer
+ * exists. `retry`: worth another attempt (429, 5xx, a timeout), after `afterMs` when the push
+ * service said how long (Retry-After); the caller schedules it as a job.
+ */
+export type DeliveryResult =
+  | { status: 'sent' | 'gone' | 'failed'; httpStatus: number | null; error: string | null; notAttempted?: true }
+  | { status: 'retry'; httpStatus: number | null; error: string; afterMs: number | null };
 
 export interface PushSenderOptions {
   keys: VapidKeys;
@@ -43,10 +43,7 @@ export interface PushSenderOptions {
   concurrency?: number;
   /** PEM trusted besides the system store. */
   extraCa?: string | Buffer;
-  /** Retry backoff after 5xx and timeouts without Retry-After. */
-  backoff?: { baseMs: number; maxMs: number };
   now?: () => number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** Network failures worth another try; TLS and certificate errors are not. */
@@ -64,7 +61,8 @@ const TRANSIENT = new Set([
 
 /**
  * Sends tickles to push services (RFC 8030) with web-push's aes128gcm encryption, a VAPID JWT
- * signed once per push-service origin, bounded concurrency, and retries within the TTL.
+ * signed once per push-service origin, and bounded concurrency. One attempt per call: waiting
+ * before another is the job queue's work (server/jobs/push-retry-job.ts), never a sleeping request.
  */
 export class PushSender {
   readonly #auth: VapidAuthCache;
@@ -72,86 +70,74 @@ export class PushSender {
   readonly #limit: ConcurrencyLimit;
   readonly #options: PushSenderOptions;
   readonly #now: () => number;
-  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(options: PushSenderOptions) {
     const concurrency = options.concurrency ?? 32;
     this.#options = options;
     this.#now = options.now ?? Date.now;
-    this.#sleep = options.sleep ?? defaultSleep;
     this.#auth = new VapidAuthCache(options.keys, this.#now);
     this.#limit = new ConcurrencyLimit(concurrency);
     this.#transport = new PushTransport({ timeoutMs: options.timeoutMs, maxSockets: concurrency, extraCa: options.extraCa });
   }
 
-  /** Encrypts and POSTs one tickle, retrying 429/5xx/timeouts until the TTL runs out. Never throws but for an abort. */
-  async deliver(target: PushTarget, tickle: PushTickle, policy: PushPolicy, signal?: AbortSignal): Promise<DeliveryResult> {
+  /**
+   * Encrypts and POSTs one tickle with what is left of its TTL until `deadline` (epoch ms).
+   * Never throws but for an abort.
+   */
+  async deliver(
+    target: PushTarget,
+    tickle: PushTickle,
+    policy: PushPolicy,
+    deadline: number,
+    signal?: AbortSignal,
+  ): Promise<DeliveryResult> {
     const { log } = this.#options;
-    const deadline = this.#now() + policy.ttlSeconds * 1000;
     const context = { deviceId: target.deviceId, type: tickle.type, id: tickle.id };
-    // Encrypted once, on the first attempt, and reused by retries.
-    let request: { headers: OutgoingHttpHeaders; body: Buffer } | undefined;
-    const encrypted = () => {
-      request ??= this.#encrypt(target, tickle, policy);
-      return request;
-    };
-    let last: { httpStatus: number | null; error: string } = { httpStatus: null, error: 'not sent' };
-    for (let attempt = 1; ; attempt++) {
-      signal?.throwIfAborted();
-      // Checked again before every request: the allow-list may have shrunk since the device subscribed.
-      const problem = endpointProblem(target.endpoint, this.#options.allowedHosts);
-      if (problem) return { status: 'failed', httpStatus: null, attempts: attempt - 1, error: `endpoint ${problem}` };
-      let response: PushResponse;
-      try {
-        response = await this.#limit.run(() => {
-          signal?.throwIfAborted();
-          // Encrypted inside the limit, so a burst to 10,000 devices does not block the event loop up front.
-          const { headers, body } = encrypted();
-          const ttl = Math.max(0, Math.ceil((deadline - this.#now()) / 1000));
-          const authorization = this.#auth.header(new URL(target.endpoint).origin);
-          return this.#transport.post(target.endpoint, { ...headers, TTL: ttl, Authorization: authorization }, body, signal);
-        });
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        const code = error instanceof PushTransportError ? error.code : 'ERROR';
-        last = { httpStatus: null, error: `${code}: ${(error as Error).message}` };
-        if (!TRANSIENT.has(code)) {
-          // A certificate or encoding problem: the same request would fail the same way.
-          log.warn({ ...context, code, error: last.error }, 'push not sent');
-          return { status: 'failed', httpStatus: null, attempts: attempt, error: last.error };
-        }
-        const waited = await this.#waitToRetry(attempt, null, deadline, signal);
-        if (!waited) return this.#gaveUp(attempt, last);
-        continue;
-      }
+    signal?.throwIfAborted();
+    // Checked before every request: the allow-list may have shrunk since the device subscribed.
+    const problem = endpointProblem(target.endpoint, this.#options.allowedHosts);
+    if (problem) return { status: 'failed', httpStatus: null, error: `endpoint ${problem}`, notAttempted: true };
+    let response: PushResponse;
+    let bytes = 0;
+    try {
+      response = await this.#limit.run(() => {
+        signal?.throwIfAborted();
+        // Encrypted inside the limit, so a burst to 10,000 devices does not block the event loop up front.
+        const { headers, body } = this.#encrypt(target, tickle, policy);
+        bytes = body.length;
+        const ttl = Math.max(0, Math.ceil((deadline - this.#now()) / 1000));
+        const authorization = this.#auth.header(new URL(target.endpoint).origin);
+        return this.#transport.post(target.endpoint, { ...headers, TTL: ttl, Authorization: authorization }, body, signal);
+      });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      const code = error instanceof PushTransportError ? error.code : 'ERROR';
+      const reason = `${code}: ${(error as Error).message}`;
+      if (TRANSIENT.has(code)) return { status: 'retry', httpStatus: null, error: reason, afterMs: null };
+      // A certificate or encoding problem: the same request would fail the same way.
+      log.warn({ ...context, code, error: reason }, 'push not sent');
+      return { status: 'failed', httpStatus: null, error: reason };
+    }
 
-      const verdict = pushVerdict(response.status, response.headers['retry-after'], this.#now());
-      const reason = `HTTP ${response.status}${response.body ? `: ${response.body.slice(0, 200)}` : ''}`;
-      last = { httpStatus: response.status, error: reason };
-      switch (verdict.kind) {
-        case 'sent':
-          return { status: 'sent', httpStatus: response.status, attempts: attempt, error: null };
-        case 'gone':
-          return { status: 'gone', httpStatus: response.status, attempts: attempt, error: reason };
-        case 'unauthorized':
-          // Our key or JWT is at fault, not the device: keep the subscription and make noise.
-          log.error(
-            { ...context, status: response.status, body: response.body.slice(0, 200) },
-            'push service refused our VAPID credentials',
-          );
-          return { status: 'failed', httpStatus: response.status, attempts: attempt, error: reason };
-        case 'too-large':
-          log.error({ ...context, bytes: encrypted().body.length }, 'bug: push payload too large for the push service (413); not retried');
-          return { status: 'failed', httpStatus: response.status, attempts: attempt, error: reason };
-        case 'refused':
-          log.warn({ ...context, status: response.status }, 'push refused');
-          return { status: 'failed', httpStatus: response.status, attempts: attempt, error: reason };
-        case 'retry': {
-          const waited = await this.#waitToRetry(attempt, verdict.afterMs, deadline, signal);
-          if (!waited) return this.#gaveUp(attempt, last);
-          continue;
-        }
-      }
+    const verdict = pushVerdict(response.status, response.headers['retry-after'], this.#now());
+    const reason = `HTTP ${response.status}${response.body ? `: ${response.body.slice(0, 200)}` : ''}`;
+    switch (verdict.kind) {
+      case 'sent':
+        return { status: 'sent', httpStatus: response.status, error: null };
+      case 'gone':
+        return { status: 'gone', httpStatus: response.status, error: reason };
+      case 'unauthorized':
+        // Our key or JWT is at fault, not the device: keep the subscription and make noise.
+        log.error({ ...context, status: response.status, body: response.body.slice(0, 200) }, 'push service refused our VAPID credentials');
+        return { status: 'failed', httpStatus: response.status, error: reason };
+      case 'too-large':
+        log.error({ ...context, bytes }, 'bug: push payload too large for the push service (413); not retried');
+        return { status: 'failed', httpStatus: response.status, error: reason };
+      case 'refused':
+        log.warn({ ...context, status: response.status }, 'push refused');
+        return { status: 'failed', httpStatus: response.status, error: reason };
+      case 'retry':
+        return { status: 'retry', httpStatus: response.status, error: reason, afterMs: verdict.afterMs };
     }
   }
 
@@ -174,23 +160,5 @@ export class PushSender {
       },
     );
     return { headers: details.headers, body: details.body };
-  }
-
-  /** Sleeps before the next attempt; false when that would pass the deadline (the push would be dead anyway). */
-  async #waitToRetry(attempt: number, afterMs: number | null, deadline: number, signal?: AbortSignal): Promise<boolean> {
-    const { baseMs, maxMs } = this.#options.backoff ?? { baseMs: 1000, maxMs: 300_000 };
-    const wait = afterMs ?? backoffDelay(attempt - 1, baseMs, maxMs);
-    if (this.#now() + wait >= deadline) return false;
-    await this.#sleep(wait, signal);
-    return true;
-  }
-
-  #gaveUp(attempts: number, last: { httpStatus: number | null; error: string }): DeliveryResult {
-    return {
-      status: 'failed',
-      httpStatus: last.httpStatus,
-      attempts,
-      error: `TTL ran out after ${attempts} attempts; last: ${last.error}`,
-    };
   }
 }

@@ -11,7 +11,7 @@ import {
   SHA256_PATTERN,
 } from '../../src/shared/backup';
 import { deviceOf, requireDevice } from '../auth/authenticate';
-import { cleanUpBackups, scheduleCleanup } from '../backups/cleanup';
+import { type CleanupResult, cleanUpBackups, scheduleCleanup } from '../backups/cleanup';
 import { exportArchive } from '../backups/export';
 import { backupError, quotaExceeded } from '../backups/quota';
 import { parseRange } from '../backups/range';
@@ -29,6 +29,8 @@ export interface BackupRouteOptions {
     Config,
     'dataDir' | 'backupMaxBytes' | 'backupExpiryMs' | 'backupCleanupIntervalMs' | 'backupQuotaBytes' | 'backupKeepCount'
   >;
+  /** Receives the cleanup of this instance's backup stores, for the `backup-expiry` job; without it the routes schedule it themselves. */
+  onCleanupReady?: (cleanUp: () => Promise<CleanupResult>) => void;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface BackupRouteOptions {
  * All account-scoped, and bounded per account: uploads by BACKUP_QUOTA_BYTES and BACKUP_KEEP_COUNT,
  * exports to one being built at a time. Paths and schemas come from src/shared/routes.ts.
  */
-export async function backupRoutes(app: FastifyInstance, { database, config }: BackupRouteOptions) {
+export async function backupRoutes(app: FastifyInstance, { database, config, onCleanupReady }: BackupRouteOptions) {
   const quota = { bytes: config.backupQuotaBytes, count: config.backupKeepCount };
   const files = new BackupFiles(config.dataDir, database.db, quota);
   const tus = createTusServer(files, config.backupMaxBytes, (error) => app.log.error({ err: error }, 'tus request failed'));
@@ -62,6 +64,7 @@ export async function backupRoutes(app: FastifyInstance, { database, config }: B
   const lifetime = new AbortController();
   app.addHook('onReady', async () => {
     const cleanUp = () => cleanUpBackups(files, tus, config.backupExpiryMs);
+    if (onCleanupReady) return onCleanupReady(cleanUp);
     scheduleCleanup(cleanUp, config.backupCleanupIntervalMs, lifetime.signal, (error) =>
       app.log.error({ err: error }, 'backup cleanup failed'),
     );

@@ -23,8 +23,8 @@ export interface SyncRouteOptions {
   maxRecords: number;
   /** Worker threads and queue for decoding uploads. */
   pool?: BatchPoolOptions;
-  /** Called after a batch changed the account's data (push triggers listen here). */
-  onDataUploaded?: (accountId: string, deviceId: string) => void;
+  /** Called after a batch changed the account's data (push triggers listen here); never rejects. */
+  onDataUploaded?: (accountId: string, deviceId: string) => Promise<void>;
 }
 
 /** Seconds a client waits when every decoding thread and queue slot is taken. */
@@ -77,7 +77,8 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
         records: prepared.records,
         quota: { maxRecords },
       });
-      if (result.changed) onDataUploaded?.(me.accountId, me.deviceId);
+      // Awaited: the refresh job is recorded before the client hears its upload is stored.
+      if (result.changed) await onDataUploaded?.(me.accountId, me.deviceId);
       reply.code(result.fresh ? 201 : 200);
       return result.response;
     } catch (error) {

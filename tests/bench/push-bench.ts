@@ -24,6 +24,7 @@ import { PushSender } from '../../server/push/sender';
 import { PushService } from '../../server/push/service';
 import { VapidAuthCache } from '../../server/push/vapid-auth-cache';
 import { loadVapidKeys } from '../../server/push/vapid-keys';
+import { insertSubscribedDevices } from '../helpers/push-rows';
 import { LocalPushService } from '../helpers/push-service';
 
 interface Ready {
@@ -105,43 +106,13 @@ async function main() {
       .insertInto('accounts')
       .values({ id: accountId, sync_code_hash: `retired:${accountId}`, created_at: now })
       .execute();
-    for (let i = 0; i < subs.length; i += 500) {
-      const slice = subs.slice(i, i + 500).map((s) => ({ ...s, deviceId: randomUUID() }));
-      await database.db
-        .insertInto('devices')
-        .values(
-          slice.map((s) => ({
-            id: s.deviceId,
-            account_id: accountId,
-            name: 'bench',
-            token_hash: randomUUID(),
-            created_at: now,
-            last_seen_at: now,
-            revoked_at: null,
-          })),
-        )
-        .execute();
-      await database.db
-        .insertInto('push_subscriptions')
-        .values(
-          slice.map((s) => ({
-            device_id: s.deviceId,
-            account_id: accountId,
-            endpoint: s.endpoint,
-            p256dh: s.keys.p256dh,
-            auth: s.keys.auth,
-            expiration_time: null,
-            key_id: keys.keyId,
-            created_at: now,
-            updated_at: now,
-          })),
-        )
-        .execute();
-    }
+    await insertSubscribedDevices(database.db, accountId, subs, keys.keyId);
     const log = { info() {}, warn() {}, error: (details: object, message: string) => console.error(message, details) };
     const extraCa = fs.readFileSync(ready.caFile);
     const sender = new PushSender({ keys, allowedHosts: config.push.allowedHosts, timeoutMs: 10_000, log, extraCa, concurrency: 32 });
-    const service = new PushService(database.db, sender, keys.keyId, log);
+    // The local push service answers 201 to all: nothing is retried, so a retry is a bench failure.
+    const retries = { schedule: async () => Promise.reject(new Error('the bench expects no push retries')) };
+    const service = new PushService(database.db, sender, keys.keyId, log, { retries });
     let started = performance.now();
     let cpu = process.cpuUsage();
     const report = await service.send({ all: true }, 'refresh');

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { type Config, loadConfig } from '../../server/config';
+import { jobsSchemaFor } from '../../server/jobs/pg-boss-queue';
 import { type RunningServer, startServer } from '../../server/server';
 
 export interface TestServer extends RunningServer {
@@ -22,6 +23,11 @@ export interface TestServerOptions {
   port?: number;
   /** Reuse an existing DATA_DIR. */
   dataDir?: string;
+  /**
+   * Another instance on the same database (SQLite file or Postgres schema) and VAPID keys: its
+   * DATA_DIR, and on dispose this one only stops, leaving the data to the first.
+   */
+  sharedWith?: TestServer;
   env?: Record<string, string>;
   /** The server's clock (pairing codes expire by it); default: the system's. */
   now?: () => Date;
@@ -51,7 +57,7 @@ export const TEST_RATE_LIMITS = { RATE_LIMIT_ACCOUNT_CREATION: '100000/3600', RA
 
 /** Starts the real server on 127.0.0.1 with a temporary SQLite database (or Postgres schema). */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'steady-test-'));
+  const dataDir = options.sharedWith?.dataDir ?? options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'steady-test-'));
   const config = loadConfig({
     ...postgresEnv(dataDir),
     PORT: String(options.port ?? 0),
@@ -63,7 +69,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.env,
   });
   const running = await startServer(config, false, { now: options.now }).catch((error: unknown) => {
-    if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir && !options.sharedWith) fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;
   });
   const port = new URL(running.url).port;
@@ -77,6 +83,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     async dispose() {
       await running.close();
+      if (options.sharedWith) return;
       if (config.databaseUrl && config.databaseSchema) await dropSchema(config.databaseUrl, config.databaseSchema);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
@@ -87,6 +94,7 @@ async function dropSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query(`drop schema if exists "${schema}" cascade`);
+  await client.query(`drop schema if exists "${jobsSchemaFor(schema)}" cascade`);
   await client.end();
 }
 

@@ -2,12 +2,13 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenDatabase, openDatabase } from '../../server/db/open';
+import type { JobQueue } from '../../server/jobs/queue';
+import { noteUpload, runRefresh } from '../../server/jobs/refresh-job';
 import type { PushService } from '../../server/push/service';
-import { PushTriggers } from '../../server/push/triggers';
-import type { PushKeyResponse } from '../../src/shared/api';
 import { PUSH_TOPICS } from '../../src/shared/names';
 import { parsePushTickle } from '../../src/shared/push-tickle';
 import { LocalPushService, type SimulatedSubscription } from '../helpers/push-service';
+import { subscribeDevice } from '../helpers/push-subscribe';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createAccount, joinAccount, pull, syntheticSamples, toChunks, uploadBatch } from '../helpers/sync-client';
 
@@ -37,17 +38,7 @@ afterAll(async () => {
   await pushService?.close();
 });
 
-async function subscribe(token: string): Promise<SimulatedSubscription> {
-  const { publicKey } = (await (await fetch(`${server.url}/api/push/key`)).json()) as PushKeyResponse;
-  const sub = pushService.subscribe(publicKey);
-  const put = await fetch(`${server.url}/api/push/subscription`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(sub.json),
-  });
-  expect(put.status).toBe(201);
-  return sub;
-}
+const subscribe = (token: string) => subscribeDevice(server.url, pushService, token);
 
 /** An account with two subscribed devices. */
 async function twoDevices() {
@@ -203,38 +194,66 @@ describe('npm run steady -- push / message', () => {
   }, 30_000);
 });
 
-describe('PushTriggers', () => {
+describe('the refresh job', () => {
   function recorder() {
     const calls: Array<{ audience: unknown; type: string }> = [];
     const push = {
       send: async (audience: unknown, type: string) => {
         calls.push({ audience, type });
-        return { targets: 0, sent: 0, failed: 0, removed: 0, skipped: 0 };
+        return { targets: 0, sent: 0, failed: 0, removed: 0, skipped: 0, retrying: 0 };
       },
     } as unknown as PushService;
-    const log = { info() {}, warn() {}, error() {} };
-    return { calls, triggers: new PushTriggers(database.db, push, { debounceMs: 50, staleSyncHours: 20, staleCheckIntervalMs: 0, log }) };
+    const sent: Array<{ name: string; data: unknown; options: unknown }> = [];
+    const queue = {
+      send: async (name: string, data: unknown, options: unknown) => {
+        sent.push({ name, data, options });
+        return true;
+      },
+    } as unknown as JobQueue;
+    return { calls, push, queue, sent };
   }
 
-  it('tells every device when several uploaded in one burst, and each account separately', async () => {
-    const { calls, triggers } = recorder();
-    triggers.onDataUploaded('account-1', 'A');
-    triggers.onDataUploaded('account-1', 'B');
-    triggers.onDataUploaded('account-2', 'C');
-    await pause(150);
-    expect(calls).toEqual([
-      { audience: { accountId: 'account-1', exceptDeviceIds: [] }, type: 'refresh' },
-      { audience: { accountId: 'account-2', exceptDeviceIds: ['C'] }, type: 'refresh' },
+  it('queues one refresh per account keyed by it; tells every device when several uploaded, else all but the uploader', async () => {
+    const { calls, push, queue, sent } = recorder();
+    const one = await createAccount(server.url, 'phone');
+    const two = await joinAccount(server.url, one, 'tablet');
+    const other = await createAccount(server.url, 'watch');
+    for (const [accountId, deviceId] of [
+      [one.accountId, one.deviceId],
+      [one.accountId, two.deviceId],
+      [other.accountId, other.deviceId],
+    ] as const)
+      await noteUpload(database.db, queue, { accountId, deviceId, debounceMs: 50 });
+    expect(sent).toEqual([
+      { name: 'refresh', data: { accountId: one.accountId }, options: { key: one.accountId, delayMs: 50 } },
+      { name: 'refresh', data: { accountId: one.accountId }, options: { key: one.accountId, delayMs: 50 } },
+      { name: 'refresh', data: { accountId: other.accountId }, options: { key: other.accountId, delayMs: 50 } },
     ]);
-    await triggers.close();
+    await runRefresh(database.db, push, { accountId: one.accountId });
+    await runRefresh(database.db, push, { accountId: other.accountId });
+    expect(calls).toEqual([
+      { audience: { accountId: one.accountId, exceptDeviceIds: [] }, type: 'refresh' },
+      { audience: { accountId: other.accountId, exceptDeviceIds: [other.deviceId] }, type: 'refresh' },
+    ]);
+    // The uploaders are cleared: a second run of the job (a retry after a crash) finds them announced.
+    await runRefresh(database.db, push, { accountId: one.accountId });
+    expect(calls).toHaveLength(2);
   });
 
-  it('drops pending refreshes on close and ignores uploads after it', async () => {
-    const { calls, triggers } = recorder();
-    triggers.onDataUploaded('account-1', 'A');
-    await triggers.close();
-    triggers.onDataUploaded('account-1', 'A');
-    await pause(150);
-    expect(calls).toEqual([]);
+  it('keeps an upload that lands while the job runs for the next job', async () => {
+    const { calls, queue } = recorder();
+    const phone = await createAccount(server.url, 'phone');
+    await noteUpload(database.db, queue, { accountId: phone.accountId, deviceId: phone.deviceId, debounceMs: 0, now: Date.now() - 1000 });
+    const pushDuringUpload = {
+      send: async (audience: unknown, type: string) => {
+        calls.push({ audience, type });
+        // The same device uploads again while the push is going out.
+        await noteUpload(database.db, queue, { accountId: phone.accountId, deviceId: phone.deviceId, debounceMs: 0 });
+        return { targets: 0, sent: 0, failed: 0, removed: 0, skipped: 0, retrying: 0 };
+      },
+    } as unknown as PushService;
+    await runRefresh(database.db, pushDuringUpload, { accountId: phone.accountId });
+    const left = await database.db.selectFrom('refresh_uploaders').select('device_id').where('account_id', '=', phone.accountId).execute();
+    expect(left).toEqual([{ device_id: phone.deviceId }]);
   });
 });
