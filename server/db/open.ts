@@ -13,6 +13,12 @@ export interface OpenDatabase {
   dialect: 'sqlite' | 'postgres';
   /** Cheap round trip used by `/api/health`. */
   ping(): Promise<void>;
+  /**
+   * Runs set-up work (the job queue's tables and queues) while no other instance starting on
+   * the same database runs its own: on Postgres under the lock migrations take; SQLite belongs
+   * to one process.
+   */
+  setUpAlone<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -34,6 +40,7 @@ export async function openSqlite(dataDir: string): Promise<OpenDatabase> {
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    setUpAlone: (work) => work(),
     close: () => db.destroy(),
   };
 }
@@ -73,6 +80,7 @@ export async function openPostgres(url: string, options: { schema?: string } = {
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    setUpAlone: (work) => withMigrationLock(url, options.schema, () => work()),
     close: () => db.destroy(),
   };
 }
@@ -86,14 +94,14 @@ export async function openPostgres(url: string, options: { schema?: string } = {
  * The lock is per session, so an instance killed while holding it frees it as its connection drops.
  * https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
  */
-async function withMigrationLock(url: string, schema: string | undefined, work: (setup: pg.Client) => Promise<void>): Promise<void> {
+async function withMigrationLock<T>(url: string, schema: string | undefined, work: (setup: pg.Client) => Promise<T>): Promise<T> {
   const setup = new pg.Client({ connectionString: url });
   // An error on this idle client (the server went away) surfaces through the query awaiting it.
   setup.on('error', () => undefined);
   await setup.connect();
   try {
     await setup.query('select pg_advisory_lock($1::bigint)', [migrationLockKey(schema)]);
-    await work(setup);
+    return await work(setup);
   } finally {
     // Ending the session releases its advisory locks.
     await setup.end();
