@@ -108,7 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     backupKeepCount: integer(env, 'BACKUP_KEEP_COUNT', 5, 1, 1000),
     logLevel: logLevel as Config['logLevel'],
     trustProxyHops: integer(env, 'TRUST_PROXY', 0, 0, 10),
-    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 3600_000),
+    // Above JOB_CLOSE_TIMEOUT_MS's default, so that jobs in flight get their own bound first.
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 15_000, 0, 3600_000),
     rateLimits: loadRateLimits(env),
     push: pushConfig(env, cwd),
     jobs: {

@@ -18,7 +18,7 @@ describe('loadConfig', () => {
       staticDir: path.resolve('/srv/steady/dist'),
       bodyLimit: 1024 * 1024,
       logLevel: 'info',
-      shutdownTimeoutMs: 10_000,
+      shutdownTimeoutMs: 15_000,
     });
   });
 

@@ -27,8 +27,13 @@ const ACCOUNTS = 6;
 const DEVICES_PER_ACCOUNT = 3;
 const BATCHES = 6;
 const MINUTES_PER_BATCH = 10;
-/** Long enough that one account's uploads, killed instance and failovers included, make one burst. */
-const DEBOUNCE_MS = 4000;
+/**
+ * The refresh goes out this long after an account's first upload of a burst (server/jobs/
+ * refresh-job.ts): long enough that each account's uploads, the killed instance and the
+ * failovers included, fall in one window even on a busy machine.
+ */
+const DEBOUNCE_MS = 8000;
+const JOB_POLL_MS = 200;
 const STALE_CHECK_MS = 200;
 const START = Date.UTC(2026, 10, 20, 6);
 
@@ -39,6 +44,8 @@ let dropSchema: (() => Promise<void>) | undefined;
 let instances: Instances;
 let fleet: SimulatedDevice[];
 const uploaded = new Map<SimulatedDevice, SyncBatch[]>();
+/** When each account's first and last upload were answered. */
+const bursts = new Map<string, { first: number; last: number }>();
 
 beforeAll(async () => {
   const { url, schema, drop } = await freshPostgresSchema('t_multi');
@@ -57,6 +64,7 @@ beforeAll(async () => {
     PUSH_DEBOUNCE_MS: String(DEBOUNCE_MS),
     STALE_CHECK_INTERVAL_MS: String(STALE_CHECK_MS),
     STALE_SYNC_HOURS: '20',
+    JOB_POLL_MS: String(JOB_POLL_MS),
   };
   // Started together on the empty schema: the migration lock lets them all come up.
   servers = await Promise.all([1, 2, 3].map((n) => ServerProcess.start({ env, name: `instance ${n}` })));
@@ -91,6 +99,8 @@ describe('three instances on one Postgres', () => {
       fleet.map(async (device) => {
         for (const [b, batch] of (uploaded.get(device) ?? []).entries()) {
           const answer = await uploadWithFailover(instances, device.index + b, device.deviceToken, batch);
+          const burst = bursts.get(device.accountId) ?? { first: Date.now(), last: 0 };
+          bursts.set(device.accountId, { ...burst, last: Date.now() });
           expect(answer.body).toMatchObject({ records: batch.chunks.length + batch.docs.length });
           if (++done === Math.floor(total / 3)) restarted = victim.kill().then(() => victim.restart());
         }
@@ -131,10 +141,15 @@ describe('three instances on one Postgres', () => {
   it('send each account’s refresh once for the burst, from whichever instance, the killed one’s included', {
     timeout: 60_000,
   }, async () => {
+    // The premise: each account's uploads fit in one refresh window, so one refresh is right.
+    for (const { first, last } of bursts.values()) expect(last - first).toBeLessThan(DEBOUNCE_MS);
     // Every device of an account uploaded, so each hears of the others' data: one refresh each.
-    await pushService.waitFor(() => fleet.every((device) => pushesOf(device, 'refresh').length > 0), 4 * DEBOUNCE_MS + 10_000);
-    // Quiet for two more debounce periods: a second refresh from another instance would arrive by then.
-    await new Promise((resolve) => setTimeout(resolve, 2 * DEBOUNCE_MS));
+    await pushService.waitFor(() => fleet.every((device) => pushesOf(device, 'refresh').length > 0), DEBOUNCE_MS + 20_000);
+    // Any other refresh job was queued by an upload, the last of which was answered at `lastUpload`:
+    // it would be due a window later, and run within a few polls of that.
+    const lastUpload = Math.max(...[...bursts.values()].map((burst) => burst.last));
+    const quietUntil = lastUpload + DEBOUNCE_MS + 10 * JOB_POLL_MS + 1000;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, quietUntil - Date.now())));
     expect(Object.fromEntries(fleet.map((device) => [device.deviceId, pushesOf(device, 'refresh').length]))).toEqual(
       Object.fromEntries(fleet.map((device) => [device.deviceId, 1])),
     );
