@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { jobsSchemaFor } from '../../server/jobs/pg-boss-queue';
 import { POSTGRES_URL, TEST_RATE_LIMITS } from './server';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -202,8 +203,8 @@ export function residentBytes(pid: number): number {
 }
 
 /**
- * A fresh, not yet created schema name on the machine's Postgres, after checking that Postgres
- * answers: tests that need it fail here, loudly, when it is down (`.ci/run` starts it).
+ * A fresh, not yet created schema name on the machine's Postgres (`drop()` removes it and the
+ * job queue's schema beside it), after checking that Postgres answers: tests that need it fail here, loudly, when it is down (`.ci/run` starts it).
  */
 export async function freshPostgresSchema(prefix: string): Promise<{ url: string; schema: string; drop(): Promise<void> }> {
   const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 5000 });
@@ -222,7 +223,7 @@ export async function freshPostgresSchema(prefix: string): Promise<{ url: string
     url: POSTGRES_URL,
     schema,
     drop: async () => {
-      await withPostgres((c) => c.query(`drop schema if exists "${schema}" cascade`));
+      await withPostgres((c) => c.query(`drop schema if exists "${schema}", "${jobsSchemaFor(schema)}" cascade`));
     },
   };
 }
