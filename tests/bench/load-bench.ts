@@ -23,12 +23,12 @@ import { openJobQueue } from '../../server/jobs/open-queue';
 import { loadVapidKeys } from '../../server/push/vapid-keys';
 import { parsePushTickle } from '../../src/shared/push-tickle';
 import { encodeBatch } from '../../src/shared/sync/batch-codec';
+import { SYNC_MEDIA_TYPE } from '../../src/shared/sync/protocol';
 import { enrollFleet, Instances, pullEverything, recordings, type SimulatedDevice, subscribeFleet } from '../helpers/device-fleet';
 import { insertSubscribedDevices } from '../helpers/push-rows';
 import { LocalPushService } from '../helpers/push-service';
 import { POSTGRES_URL } from '../helpers/server';
 import { freshPostgresSchema, residentBytes, ServerProcess } from '../helpers/server-process';
-import { uploadBatch } from '../helpers/sync-client';
 
 const { values: args } = parseArgs({
   options: {
@@ -67,6 +67,7 @@ interface Row {
   samples: number;
   latencies: number[];
   errors: number;
+  busy: number;
   peakRss: number[];
   refreshes: number;
   devices: number;
@@ -110,38 +111,59 @@ async function runLoad(label: string, servers: ServerProcess[]): Promise<Row> {
   const memory = sampleMemory(servers);
   const latencies: number[] = [];
   let errors = 0;
-  const timed = async <T>(work: () => Promise<T>, ok: (result: T) => boolean) => {
-    const started = performance.now();
-    try {
-      const result = await work();
-      if (!ok(result)) errors++;
-    } catch {
-      errors++;
+  let busy = 0;
+  /**
+   * One request as the app makes it: timed; a 503 BUSY or 429 is waited out (Retry-After) and
+   * sent again unchanged (an upload keeps its batch id); any other failure is an error.
+   */
+  const asTheAppWould = async (send: () => Promise<{ status: number; retryAfter: number }>, expected: number) => {
+    for (;;) {
+      const started = performance.now();
+      const answer = await send().catch(() => ({ status: 0, retryAfter: 0 }));
+      latencies.push(performance.now() - started);
+      if (answer.status !== 503 && answer.status !== 429) {
+        if (answer.status !== expected) errors++;
+        return;
+      }
+      busy++;
+      await new Promise((resolve) => setTimeout(resolve, answer.retryAfter * 1000));
     }
-    latencies.push(performance.now() - started);
   };
   const started = performance.now();
   await Promise.all(
     fleet.map(async (device) => {
       for (const [b, raw] of (bodies.get(device) ?? []).entries()) {
         const url = instances.urls[(device.index + b) % servers.length] ?? '';
-        await timed(
-          () => uploadBatch(url, device.deviceToken, { raw }),
-          (answer) => answer.status === 201,
-        );
+        const batchId = randomUUID();
+        await asTheAppWould(async () => {
+          const response = await fetch(`${url}/api/sync/batches/${batchId}`, {
+            method: 'PUT',
+            headers: { 'content-type': SYNC_MEDIA_TYPE, authorization: `Bearer ${device.deviceToken}` },
+            body: raw,
+          });
+          await response.arrayBuffer();
+          return { status: response.status, retryAfter: Number(response.headers.get('retry-after') ?? 1) };
+        }, 201);
       }
     }),
   );
+  const expectedChunks = (PER_ACCOUNT - 1) * HOURS * 60;
   await Promise.all(
     fleet.map((device) =>
-      timed(
-        () => pullEverything(instances.urls[(device.index + 1) % servers.length] ?? '', device.deviceToken),
-        (pulled) => pulled.chunks.length === (PER_ACCOUNT - 1) * HOURS * 60,
-      ),
+      asTheAppWould(async () => {
+        try {
+          const pulled = await pullEverything(instances.urls[(device.index + 1) % servers.length] ?? '', device.deviceToken);
+          return { status: pulled.chunks.length === expectedChunks ? 200 : 0, retryAfter: 0 };
+        } catch (error) {
+          // pull() throws "pull failed: STATUS …" on any answer but 200.
+          const status = Number(/pull failed: (\d+)/.exec((error as Error).message)?.[1] ?? 0);
+          return { status, retryAfter: 5 };
+        }
+      }, 200),
     ),
   );
   const seconds = (performance.now() - started) / 1000;
-  // The refresh each device is owed: one per account's burst, sent by whichever instance runs the job.
+  // Refresh pushes: one per device per PUSH_DEBOUNCE_MS window in which its account uploaded, sent by whichever instance runs the job.
   const refreshes = () =>
     pushService.requests.slice(pushesBefore).filter((r) => r.status === 201 && fleet.some((d) => d.subscription?.endpoint === r.endpoint))
       .length;
@@ -155,6 +177,7 @@ async function runLoad(label: string, servers: ServerProcess[]): Promise<Row> {
     samples: fleet.length * HOURS * 3600,
     latencies: latencies.sort((a, b) => a - b),
     errors,
+    busy,
     peakRss: memory.peaks,
     refreshes: refreshes(),
     devices: fleet.length,
@@ -232,8 +255,9 @@ const table: string[][] = [
   ['latency p95', ...rows.map((r) => ms(pct(r.latencies, 95)))],
   ['latency p99', ...rows.map((r) => ms(pct(r.latencies, 99)))],
   ['errors', ...rows.map((r) => String(r.errors))],
+  ['503 BUSY / 429 waited out and retried', ...rows.map((r) => String(r.busy))],
   ['peak RSS per instance', ...rows.map((r) => r.peakRss.map(mb).join(' / '))],
-  ['refresh push jobs run (devices)', ...rows.map((r) => `${r.refreshes} (${r.devices})`)],
+  ['refresh pushes sent by jobs (devices)', ...rows.map((r) => `${r.refreshes} (${r.devices})`)],
 ];
 const load = os.loadavg()[0]?.toFixed(1);
 console.log(
