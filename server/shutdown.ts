@@ -50,7 +50,7 @@ function trackRequests(http: Server): Map<IncomingMessage, number> {
   return inFlight;
 }
 
-/** "PUT /api/sync/batches/… (running 12 s)" for each: paths only, as the request log has them. */
+/** "PUT /api/sync/batches/… (running 1200 ms)" for each: method and path, no query string. */
 function describe(inFlight: Map<IncomingMessage, number>): string[] {
   const now = Date.now();
   return [...inFlight].map(([request, since]) => `${request.method} ${request.url?.split('?')[0]} (running ${now - since} ms)`);
