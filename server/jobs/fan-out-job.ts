@@ -30,8 +30,12 @@ export async function enqueueFanOut(
 }
 
 /** The `fan-out` job: one slice, sent now; 429/5xx answers become push-retry jobs. */
-export async function runFanOutSlice(push: Pick<PushService, 'send'>, { type, tickleId, deviceIds }: FanOutJob): Promise<void> {
-  await push.send({ deviceIds }, type, { tickleId });
+export async function runFanOutSlice(
+  push: Pick<PushService, 'send'>,
+  { type, tickleId, deviceIds }: FanOutJob,
+  signal?: AbortSignal,
+): Promise<void> {
+  await push.send({ deviceIds }, type, { tickleId, signal });
 }
 
 /** A push queued as fan-out slices: its tickle id and how many devices it targets. */

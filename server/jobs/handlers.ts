@@ -23,10 +23,10 @@ export interface JobDependencies {
 /** Every job's handler, the same for both engines. */
 export function jobHandlers(deps: JobDependencies): JobHandlers {
   return {
-    refresh: (job) => runRefresh(deps.db, deps.push, job),
+    refresh: (job, signal) => runRefresh(deps.db, deps.push, job, signal),
     'stale-sweep': () => runStaleSweep(deps.db, deps.queue, deps.staleSyncHours),
-    'fan-out': (job) => runFanOutSlice(deps.push, job),
-    'push-retry': (job) => runPushRetry(deps.push, job),
+    'fan-out': (job, signal) => runFanOutSlice(deps.push, job, signal),
+    'push-retry': (job, signal) => runPushRetry(deps.push, job, signal),
     'backup-expiry': () => runBackupExpiry(deps.backupCleanup(), deps.log),
   };
 }

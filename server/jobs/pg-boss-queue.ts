@@ -10,6 +10,7 @@ import {
   type JobTiming,
   type SendJobOptions,
 } from './queue';
+import { RunningJobs } from './running-jobs';
 
 export interface PgBossQueueOptions {
   url: string;
@@ -19,8 +20,12 @@ export interface PgBossQueueOptions {
   log: JobLog;
 }
 
-/** Handlers running at once per job name in one instance. */
-const CONCURRENCY: Record<JobName, number> = { refresh: 2, 'stale-sweep': 1, 'fan-out': 2, 'push-retry': 2, 'backup-expiry': 1 };
+/**
+ * Jobs fetched at once per job name in one instance, run side by side. pg-boss's worker waits out
+ * the rest of its polling interval after a batch that finished early, so the batch is what lets
+ * one instance run more than one short job (a refresh) per poll.
+ */
+const BATCH: Record<JobName, number> = { refresh: 20, 'stale-sweep': 1, 'fan-out': 4, 'push-retry': 20, 'backup-expiry': 1 };
 
 /** Runs of a job that threw before it is given up: the first try and this many retries, with backoff. */
 const RETRY_LIMIT = 4;
@@ -80,16 +85,18 @@ export async function openPgBossQueue({ url, schema, timing, log }: PgBossQueueO
   const timers = new Set<NodeJS.Timeout>();
   let closed: Promise<void> | null = null;
 
-  const run = async <N extends JobName>(handlers: JobHandlers, name: N, jobs: PgBoss.Job<JobPayloads[N]>[]) => {
-    for (const job of jobs) {
-      try {
-        await handlers[name](job.data);
-        runs[name].done++;
-      } catch (error) {
-        runs[name].failed++;
-        log.error({ err: error, job: name, id: job.id }, 'job failed; pg-boss retries it');
-        throw error;
-      }
+  const running = new RunningJobs(timing.expireSeconds);
+  // Each job of a batch is completed or failed on its own; pg-boss's own completion of the
+  // batch afterwards touches only jobs still active, which by then are none.
+  const run = async <N extends JobName>(handler: JobHandlers[N], name: N, job: PgBoss.Job<JobPayloads[N]>) => {
+    try {
+      await running.run((signal) => handler(job.data, signal));
+      runs[name].done++;
+      await boss.complete(name, job.id);
+    } catch (error) {
+      runs[name].failed++;
+      log.error({ err: error, job: name, id: job.id }, 'job failed; pg-boss retries it');
+      await boss.fail(name, job.id, { message: (error as Error)?.message ?? String(error) });
     }
   };
 
@@ -108,11 +115,12 @@ export async function openPgBossQueue({ url, schema, timing, log }: PgBossQueueO
     },
     async work(handlers, names = JOB_NAMES) {
       for (const name of names) {
-        for (let i = 0; i < CONCURRENCY[name]; i++) {
-          await boss.work(name, { pollingIntervalSeconds: Math.max(MIN_POLL_MS, timing.pollMs) / 1000, batchSize: 1 }, (jobs) =>
-            run(handlers, name, jobs as PgBoss.Job<JobPayloads[typeof name]>[]),
+        const options = { pollingIntervalSeconds: Math.max(MIN_POLL_MS, timing.pollMs) / 1000, batchSize: BATCH[name] };
+        await boss.work(name, options, async (jobs) => {
+          await Promise.all(
+            jobs.map((job) => run(handlers[name] as JobHandlers[typeof name], name, job as PgBoss.Job<JobPayloads[typeof name]>)),
           );
-        }
+        });
       }
     },
     every(name, periodMs) {
@@ -138,7 +146,7 @@ export async function openPgBossQueue({ url, schema, timing, log }: PgBossQueueO
       for (const timer of timers) clearInterval(timer);
       // graceful: workers stop fetching, jobs in flight get `timeout` ms; what is still running
       // then is failed back to `retry` (pg-boss failWip) so another instance takes it at once.
-      closed ??= boss.stop({ graceful: true, wait: true, timeout: timing.closeTimeoutMs });
+      closed ??= boss.stop({ graceful: true, wait: true, timeout: timing.closeTimeoutMs }).finally(() => running.abortAll());
       return closed;
     },
   };

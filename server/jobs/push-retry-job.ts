@@ -11,6 +11,6 @@ export function queuedRetries(queue: Pick<JobQueue, 'send'>) {
 }
 
 /** The `push-retry` job: the next attempt, recorded on the push's `push_sends` row (PushService.retry). */
-export function runPushRetry(push: Pick<PushService, 'retry'>, job: PushRetryJob): Promise<void> {
-  return push.retry(job);
+export function runPushRetry(push: Pick<PushService, 'retry'>, job: PushRetryJob, signal?: AbortSignal): Promise<void> {
+  return push.retry(job, signal);
 }

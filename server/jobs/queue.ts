@@ -42,8 +42,11 @@ export type JobName = keyof JobPayloads;
 
 export const JOB_NAMES: readonly JobName[] = ['refresh', 'stale-sweep', 'fan-out', 'push-retry', 'backup-expiry'];
 
-/** What runs each job; shared by both engines. A handler that throws is retried (with backoff, a few times). */
-export type JobHandlers = { [N in JobName]: (data: JobPayloads[N]) => Promise<void> };
+/**
+ * What runs each job; shared by both engines. A handler that throws is retried (with backoff, a
+ * few times). `signal` aborts when the job's time is up or the queue has closed: stop then.
+ */
+export type JobHandlers = { [N in JobName]: (data: JobPayloads[N], signal: AbortSignal) => Promise<void> };
 
 export interface SendJobOptions {
   /** Start no earlier than this many ms from now. */

@@ -29,7 +29,12 @@ export async function noteUpload(
  * that lands meanwhile stays for the next job. No uploaders left means an earlier job announced
  * them already.
  */
-export async function runRefresh(db: Kysely<Database>, push: Pick<PushService, 'send'>, { accountId }: RefreshJob): Promise<void> {
+export async function runRefresh(
+  db: Kysely<Database>,
+  push: Pick<PushService, 'send'>,
+  { accountId }: RefreshJob,
+  signal?: AbortSignal,
+): Promise<void> {
   const uploaders = await db
     .selectFrom('refresh_uploaders')
     .select(['device_id', 'uploaded_at'])
@@ -37,7 +42,7 @@ export async function runRefresh(db: Kysely<Database>, push: Pick<PushService, '
     .execute();
   if (uploaders.length === 0) return;
   const exceptDeviceIds = uploaders.length === 1 ? uploaders.map((u) => u.device_id) : [];
-  await push.send({ accountId, exceptDeviceIds }, 'refresh');
+  await push.send({ accountId, exceptDeviceIds }, 'refresh', { signal });
   // Exactly the rows read: one rewritten since (the device uploaded again) has a new time and stays.
   await db
     .deleteFrom('refresh_uploaders')

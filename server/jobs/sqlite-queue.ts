@@ -12,6 +12,7 @@ import {
   type JobTiming,
   type SendJobOptions,
 } from './queue';
+import { RunningJobs } from './running-jobs';
 
 export interface SqliteQueueOptions {
   db: Kysely<Database>;
@@ -21,7 +22,7 @@ export interface SqliteQueueOptions {
 }
 
 /** Handlers running at once in the process. */
-const CONCURRENCY = 4;
+const CONCURRENCY = 8;
 /** Runs of a job that keeps throwing before it is given up (logged and deleted). */
 const MAX_ATTEMPTS = 5;
 
@@ -42,6 +43,7 @@ export function openSqliteQueue({ db, timing, log, now = Date.now }: SqliteQueue
   let closing = false;
   let closed: Promise<void> | null = null;
   const leaseMs = timing.expireSeconds * 1000;
+  const limits = new RunningJobs(timing.expireSeconds);
 
   const insert = async (name: JobName, data: unknown, { delayMs = 0, key }: SendJobOptions = {}) => {
     const rows = await db
@@ -113,12 +115,14 @@ export function openSqliteQueue({ db, timing, log, now = Date.now }: SqliteQueue
   };
 
   const start = (job: JobsTable) => {
-    const handler = handlers[job.name as JobName] as ((data: unknown) => Promise<void>) | undefined;
+    const handler = handlers[job.name as JobName] as ((data: unknown, signal: AbortSignal) => Promise<void>) | undefined;
     if (!handler) throw new Error(`no handler for job ${job.name}`);
     const work = (async () => {
       let failure: unknown;
       try {
-        await handler(JSON.parse(job.data));
+        // Taken again after its lease ran out more often than it may fail: it kills its process.
+        if (job.attempts > MAX_ATTEMPTS) throw new Error(`started ${job.attempts} times without finishing`);
+        await limits.run((signal) => handler(JSON.parse(job.data), signal));
       } catch (error) {
         failure = error ?? new Error('job threw nothing');
       }
@@ -219,7 +223,8 @@ export function openSqliteQueue({ db, timing, log, now = Date.now }: SqliteQueue
         for (const timer of timers) clearInterval(timer);
         const deadline = new Promise((resolve) => setTimeout(resolve, timing.closeTimeoutMs).unref());
         await Promise.race([Promise.allSettled([...running.values()]), deadline]);
-        // Still running: let go of them, so the next start takes them at once.
+        // Still running: stop them and let go of them, so the next start takes them at once.
+        limits.abortAll();
         if (running.size > 0) {
           log.error({ jobs: running.size }, 'jobs still running at close; released to run again');
           await db
