@@ -36,6 +36,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Proxies in front of the server whose X-Forwarded-For to believe (TRUST_PROXY hops); 0: none. */
   trustProxyHops: number;
+  /** On SIGTERM, how long requests in flight may take to finish before they are cut and the process exits 1 (SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
   /** Request limits (server/rate-limit/rules.ts). */
   rateLimits: RateLimitConfig;
   /** Web Push (server/push/). */
@@ -106,6 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     backupKeepCount: integer(env, 'BACKUP_KEEP_COUNT', 5, 1, 1000),
     logLevel: logLevel as Config['logLevel'],
     trustProxyHops: integer(env, 'TRUST_PROXY', 0, 0, 10),
+    // Above JOB_CLOSE_TIMEOUT_MS's default, so that jobs in flight get their own bound first.
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 15_000, 0, 3600_000),
     rateLimits: loadRateLimits(env),
     push: pushConfig(env, cwd),
     jobs: {

@@ -1,20 +1,13 @@
 import { ConfigError, loadConfig } from './config';
 import { startServer } from './server';
+import { closeOnSignals } from './shutdown';
 
-// Entry point: read config, listen, close gracefully on SIGINT/SIGTERM.
+// Entry point: read config, listen, close gracefully on SIGTERM/SIGINT (server/shutdown.ts).
 try {
   const config = loadConfig();
   const server = await startServer(config);
+  closeOnSignals(server, { timeoutMs: config.shutdownTimeoutMs });
   server.app.log.info(`Steady is serving on ${server.url} (data in ${config.dataDir})`);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      server.app.log.info(`${signal}: closing`);
-      server.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    });
-  }
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(`Steady cannot start: ${error.message}`);

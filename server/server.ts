@@ -31,10 +31,13 @@ export async function startServer(
     info: (details: object, message: string) => log?.info({ module: 'jobs', ...details }, message),
     error: (details: object, message: string) => log?.error({ module: 'jobs', ...details }, message),
   };
-  const jobs = await openJobQueue(config, database, jobLog).catch(async (error: unknown) => {
-    await database.close();
-    throw error;
-  });
+  // pg-boss creating its queues while another instance does can deadlock: one instance at a time.
+  const jobs = await database
+    .setUpAlone(() => openJobQueue(config, database, jobLog))
+    .catch(async (error: unknown) => {
+      await database.close();
+      throw error;
+    });
   // Push needs the app's logger, so the sync routes reach its triggers through a late-bound hook.
   let push: PushRuntime | undefined;
   let backupCleanup: (() => Promise<CleanupResult>) | undefined;

@@ -13,13 +13,13 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
 import { CHUNK_LIMITS, MINUTE_MS, minuteStartOf, type SampleChunk } from '../../src/shared/samples';
 import { BATCH_LIMITS, encodeBatch } from '../../src/shared/sync/batch-codec';
+import { freePort, residentBytes } from '../helpers/server-process';
 import { createAccount, joinAccount, syntheticSamples, toChunks, uploadBatch } from '../helpers/sync-client';
 
 const { values: args } = parseArgs({
@@ -36,20 +36,6 @@ const REQUESTS = Number(args.requests);
 const GAP_MS = Number(args['gap-ms']);
 const MINUTES_PER_BATCH = BATCH_LIMITS.samples / CHUNK_LIMITS.samples;
 const T0 = minuteStartOf(Date.now()) - 30 * 24 * 3600_000;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Resident memory of a process now, in bytes (Linux). */
-function rss(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-}
 
 /** A minute at the limits: a reading every 100 ms with two intervals. */
 function fullMinute(minuteStart: number): SampleChunk {
@@ -93,12 +79,9 @@ const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
 });
 const baseUrl = `http://127.0.0.1:${port}`;
 let peak = 0;
+// residentBytes reads 0 once the process is gone: the run reports what was read before.
 const sampler = setInterval(() => {
-  try {
-    peak = Math.max(peak, rss(child.pid ?? 0));
-  } catch {
-    // The process is gone; the run reports what was read before.
-  }
+  peak = Math.max(peak, residentBytes(child.pid ?? 0));
 }, 50);
 
 try {
@@ -119,11 +102,11 @@ try {
   await uploadBatch(baseUrl, quiet.deviceToken, { header: {}, chunks: toChunks(syntheticSamples(T0, 120), 'quiet'), docs: [] });
   await uploadBatch(baseUrl, hostile.deviceToken, { header: {}, chunks: [fullMinute(T0 - MINUTE_MS)], docs: [] });
 
-  peak = rss(child.pid ?? 0);
+  peak = residentBytes(child.pid ?? 0);
   const idle = await timeSmallRequests(baseUrl, quiet.deviceToken);
   const idlePeak = peak;
 
-  peak = rss(child.pid ?? 0);
+  peak = residentBytes(child.pid ?? 0);
   let running = true;
   const hostileOps = { uploads: 0, uploadBytes: 0, readingPages: 0, readingBytes: 0, pullPages: 0, pullBytes: 0, refused: 0 };
   const attacker = (async () => {

@@ -39,9 +39,12 @@ export interface TestServerOptions {
   sharedSchema?: string;
 }
 
+/** The machine's Postgres (override with STEADY_TEST_DATABASE_URL). */
+export const POSTGRES_URL = process.env.STEADY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
 /**
  * Postgres for the `server-postgres` test project (STEADY_TEST_DB=postgres): the machine's
- * server, one fresh schema per test server. Override with STEADY_TEST_DATABASE_URL.
+ * server, one fresh schema per test server.
  */
 export function postgresEnv(dataDir: string): Record<string, string> {
   if (process.env.STEADY_TEST_DB !== 'postgres') return {};
@@ -52,14 +55,14 @@ export function postgresEnv(dataDir: string): Record<string, string> {
   return { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema };
 }
 
-/** The test Postgres: the machine's server, or STEADY_TEST_DATABASE_URL. */
-export const testDatabaseUrl = () => process.env.STEADY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The test Postgres, for helpers that take it as a function. */
+export const testDatabaseUrl = () => POSTGRES_URL;
 
 /**
  * Tests create many accounts and join many devices from 127.0.0.1 against one server; every
  * other limit stays at its production default, so the suite shows the app works within them.
  */
-const TEST_RATE_LIMITS = { RATE_LIMIT_ACCOUNT_CREATION: '100000/3600', RATE_LIMIT_DEVICE_JOIN: '100000/3600' };
+export const TEST_RATE_LIMITS = { RATE_LIMIT_ACCOUNT_CREATION: '100000/3600', RATE_LIMIT_DEVICE_JOIN: '100000/3600' };
 
 /** Starts the real server on 127.0.0.1 with a temporary SQLite database (or Postgres schema). */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {

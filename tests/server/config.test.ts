@@ -18,12 +18,13 @@ describe('loadConfig', () => {
       staticDir: path.resolve('/srv/steady/dist'),
       bodyLimit: 1024 * 1024,
       logLevel: 'info',
+      shutdownTimeoutMs: 15_000,
     });
   });
 
   it('reads the values it is given', () => {
     const config = loadConfig(
-      { PORT: '0', DATA_DIR: 'var/db', STATIC_DIR: '', LOG_LEVEL: 'warn', BODY_LIMIT_BYTES: '4096' },
+      { PORT: '0', DATA_DIR: 'var/db', STATIC_DIR: '', LOG_LEVEL: 'warn', BODY_LIMIT_BYTES: '4096', SHUTDOWN_TIMEOUT_MS: '2500' },
       '/srv/steady',
     );
     expect(config).toMatchObject({
@@ -32,6 +33,7 @@ describe('loadConfig', () => {
       staticDir: null,
       logLevel: 'warn',
       bodyLimit: 4096,
+      shutdownTimeoutMs: 2500,
     });
   });
 
@@ -43,6 +45,7 @@ describe('loadConfig', () => {
     ['BODY_LIMIT_BYTES', '-1'],
     ['BODY_LIMIT_BYTES', '1.5'],
     ['DATABASE_URL', 'mysql://localhost/steady'],
+    ['SHUTDOWN_TIMEOUT_MS', '10s'],
   ])('rejects %s=%s with a ConfigError naming the variable', (variable, value) => {
     let error: unknown;
     try {
