@@ -59,9 +59,16 @@ export function requestDayChart(body: RequestBody<'DAY_CHART'>, signal: AbortSig
   });
 }
 
+/** Asks for the last days' wear and percentiles, for learned zones. */
+export function requestWearDays(body: RequestBody<'WEAR_DAYS'>, signal: AbortSignal): Promise<Response<'WEAR_DAYS_DATA'>> {
+  return send('day', body, signal, (message, resolve) => {
+    if (message.type === 'WEAR_DAYS_DATA') resolve(message);
+  });
+}
+
 function send<T>(
   lane: Lane,
-  body: RequestBody<'DAILY'> | RequestBody<'DAY_CHART'>,
+  body: RequestBody<'DAILY'> | RequestBody<'DAY_CHART'> | RequestBody<'WEAR_DAYS'>,
   signal: AbortSignal,
   handle: (message: TrendsResponse, resolve: (value: T) => void) => void,
 ): Promise<T> {
