@@ -153,11 +153,30 @@ export function PacingSettingsCard() {
             data-testid="pacing-save-status"
           >
             {status.kind === 'saved' && 'Saved. Your other devices get these settings at their next sync.'}
-            {status.kind === 'invalid' && `Not saved: ${status.errors.map((e) => e.message).join(' ')}`}
+            {status.kind === 'invalid' && `Not saved: please correct the fields marked above.${unmarked(status.errors)}`}
             {status.kind === 'failed' && `Not saved: ${status.message}`}
           </p>
         </form>
       )}
     </section>
   );
+}
+
+/** Fields whose errors show next to their own input (or panel); any other error is spelled out in the status line. */
+const MARKED_FIELDS: ReadonlySet<keyof PacingSettings> = new Set([
+  'restingHr',
+  'threshold',
+  'dwellSeconds',
+  'dailyPoints',
+  'birthYear',
+  'learned',
+  'quietHours',
+  'repeatMinutes',
+]);
+
+function unmarked(errors: readonly SettingsFieldError[]): string {
+  return errors
+    .filter((error) => !MARKED_FIELDS.has(error.field))
+    .map((error) => ` ${error.message}`)
+    .join('');
 }

@@ -162,6 +162,13 @@ function LearnedZonesPanel({
 
   const answer: LearnedZonesAnswer | null = wear.kind === 'ready' ? proposeLearnedZones(wear.days, form.medication) : null;
   const applied = form.learned;
+  const inUse =
+    applied !== null &&
+    answer?.ready === true &&
+    applied.threshold === answer.threshold &&
+    applied.restingHr === answer.restingHr &&
+    applied.to === answer.days[answer.days.length - 1]!.date &&
+    applied.medication === answer.medication;
   return (
     <div class="learned-panel" data-testid="learned-zones">
       {applied && (
@@ -199,12 +206,13 @@ function LearnedZonesPanel({
                 ; rest below {answer.restBelow} bpm.
               </li>
             </ul>
+            {inUse && <p class="small">These are the zones in use.</p>}
           </div>
         )}
       </div>
       {error && <p class="error small">{error.message}</p>}
       <div class="button-row">
-        {answer?.ready && (
+        {answer?.ready && !inUse && (
           <button type="button" class="button primary" disabled={busy} onClick={() => onUse(learnedZonesOf(answer))}>
             Use these zones
           </button>
