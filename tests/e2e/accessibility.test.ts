@@ -1,6 +1,5 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { injectAxe } from '../helpers/axe';
+import { seriousViolations } from '../helpers/axe';
 import { launchBrowser, type TestBrowser, waitForController } from '../helpers/browser';
 import { builtAppDir, startTestServer, type TestServer } from '../helpers/server';
 import { SCREENS } from '../helpers/steady-app';
@@ -25,25 +24,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.dispose();
 });
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await injectAxe(page);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Violation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe.each([
   { name: 'phone, light', viewport: { width: 390, height: 844 }, colorScheme: 'light' as const },
