@@ -2,7 +2,7 @@ import { signal } from '@preact/signals';
 import type { ActiveZones } from '../shared/pacing/active-zones';
 import type { AlertPhase, Suppression } from '../shared/pacing/alerts';
 import type { DayLoad } from '../shared/pacing/budget';
-import { DEFAULT_PACING_SETTINGS, type PacingSettings } from '../shared/pacing/settings';
+import { DEFAULT_PACING_SETTINGS, type PacingSettings } from '../shared/pacing/settings-document';
 import type { Zone, ZoneBounds } from '../shared/pacing/zones';
 import type { AlertLogEntry } from './alert-log';
 
