@@ -249,11 +249,15 @@ describe('alerts that keep quiet', () => {
     await stream(80, 3);
   });
 
-  it('do not come while the armband reports no skin contact, and do once contact is back', async () => {
+  it('do not come while the armband reports no skin contact or an implausible rate, and do for a real one', async () => {
     const { page } = browser;
     // Twice the dwell at 120 bpm, all without contact.
     await stream(120, 10, false);
     await alertState().filter({ hasText: 'Alerts paused: the armband reports no skin contact.' }).waitFor({ timeout: 3_000 });
+    expect(await shown()).toEqual([]);
+    // With contact but beyond 230 bpm: a slipping strap, not a heart rate.
+    await stream(240, 8);
+    await alertState().filter({ hasText: 'Alerts paused: the reading is outside 30–230 bpm' }).waitFor({ timeout: 3_000 });
     expect(await shown()).toEqual([]);
     expect(await page.getByTestId('alert-log').count()).toBe(0);
     // The same heart rate with contact: the 5 s dwell completes and one notification goes out.
@@ -269,14 +273,12 @@ describe('alerts that keep quiet', () => {
     const hhmm = (t: number) => new Date(t).toTimeString().slice(0, 5);
     await go('Settings');
     await card().getByRole('checkbox', { name: 'Quiet hours' }).check();
-    await card()
-      .getByLabel('From', { exact: true })
-      .fill(hhmm(Date.now() - HOUR));
-    await card()
-      .getByLabel('Until', { exact: true })
-      .fill(hhmm(Date.now() + HOUR));
+    // A window an hour either side of now, read once (a minute may turn while the test types).
+    const quietHours = { start: hhmm(Date.now() - HOUR), end: hhmm(Date.now() + HOUR) };
+    await card().getByLabel('From', { exact: true }).fill(quietHours.start);
+    await card().getByLabel('Until', { exact: true }).fill(quietHours.end);
     await save();
-    expect(await storedSettings()).toMatchObject({ quietHours: { start: hhmm(Date.now() - HOUR), end: hhmm(Date.now() + HOUR) } });
+    expect(await storedSettings()).toMatchObject({ quietHours });
     await go('Today');
     await stream(120, 8);
     await page.getByTestId('alert-log').locator('li[data-reason="held"]').waitFor({ timeout: 3_000 });
