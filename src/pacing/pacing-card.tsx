@@ -64,6 +64,12 @@ export function PacingCard() {
         </div>
       </dl>
       <Budget status={status} />
+      {status?.learnedReady && settings.threshold === null && settings.zoneMethod === 'resting-plus' && (
+        <p class="small" data-testid="learned-offer">
+          You have worn the armband long enough for zones learned from your own days.{' '}
+          <a href="/settings#pacing-settings-title">See the proposal and why</a>
+        </p>
+      )}
       {status && status.log.length > 0 && <AlertLogList entries={status.log} />}
       <p class="small">
         <a href="/settings#pacing-settings-title">Change threshold, alerts and daily limit</a>

@@ -6,10 +6,12 @@ import type { DocsBroadcast } from '../shared/messages';
 import { CHANNELS } from '../shared/names';
 import type { AlertAction } from '../shared/pacing/alert-policy';
 import type { AlertSample, Suppression } from '../shared/pacing/alerts';
+import type { PacingSettings } from '../shared/pacing/settings-document';
 import { type BpmSample, zoneOf } from '../shared/pacing/zones';
 import { chunkSamples, minuteStartOf } from '../shared/samples';
 import { lastRun } from '../sync/sync-client';
 import { type AlertLogEntry, loadAlertLog, saveAlertLog } from './alert-log';
+import { learnedZonesReady, offerEligible } from './learned-offer';
 import { deliverAlert } from './pacing-alert';
 import { type CarriedEpisode, PacingSession } from './pacing-session';
 import { notificationPermission, pacingInputs, pacingStatus } from './pacing-state';
@@ -35,6 +37,9 @@ export class PacingMonitor {
   private suppressed: Suppression | null = null;
   private quietNow = false;
   private log: AlertLogEntry[];
+  private learnedReady = false;
+  /** Asked once per page, the first time the settings allow the offer. */
+  private offerAsked = false;
 
   constructor(private readonly lifetime: AbortSignal) {
     const { settings, measured } = pacingInputs.value;
@@ -52,6 +57,7 @@ export class PacingMonitor {
       effect(() => {
         const { settings, measured } = pacingInputs.value;
         this.session.configure({ settings, measuredRestingHr: measured?.bpm ?? null });
+        if (pacingInputs.value.loaded) this.askOffer(settings);
         this.publish();
       }),
       liveReading.subscribe((reading) => {
@@ -84,6 +90,21 @@ export class PacingMonitor {
     );
     void watchPermission(lifetime);
     this.publish();
+  }
+
+  /** Finds out once whether Today can offer learned zones (the days are read in the trends worker). */
+  private askOffer(settings: PacingSettings): void {
+    if (this.offerAsked || !offerEligible(settings)) return;
+    this.offerAsked = true;
+    learnedZonesReady(settings, this.lifetime).then(
+      (ready) => {
+        this.learnedReady = ready;
+        this.publish();
+      },
+      (error: unknown) => {
+        if (!this.lifetime.aborted) console.warn('Steady: could not read the days of wear', error);
+      },
+    );
   }
 
   private onSample(sample: AlertSample): void {
@@ -189,6 +210,7 @@ export class PacingMonitor {
       suppressed: this.suppressed,
       quietNow: this.quietNow,
       log: this.log,
+      learnedReady: this.learnedReady,
     };
   }
 }

@@ -64,6 +64,8 @@ export interface PacingStatus {
   quietNow: boolean;
   /** Today's alerts, held ones included. */
   log: AlertLogEntry[];
+  /** Enough days of wear for a learned-zone proposal, while the default threshold is in use (learned-offer.ts). */
+  learnedReady: boolean;
 }
 
 export const pacingInputs = signal<PacingInputs>({ loaded: false, settings: { ...DEFAULT_PACING_SETTINGS }, measured: null });

@@ -3,17 +3,19 @@ import { WorkerClient } from '../ui/worker-client';
 
 type Response<T extends TrendsResponse['type']> = Extract<TrendsResponse, { type: T }>;
 
-type Lane = 'daily' | 'day';
+type Lane = 'daily' | 'day' | 'wear';
 let nextRequestId = 1;
 
 /**
- * The trends Web Workers, started on first use; this module is their only owner. Two of the same
- * worker: the daily rows (which may go on counting days from their samples) in one, the 24-hour
- * chart in the other, so opening a day never waits behind a long count.
+ * The trends Web Workers, started on first use; this module is their only owner. Three of the
+ * same worker: the daily rows (which may go on counting days from their samples) in one, the
+ * 24-hour chart in another, so opening a day never waits behind a long count, and the days of
+ * wear for learned zones (read as the app opens) in a third, so neither waits behind that.
  */
 const workers: Record<Lane, WorkerClient<TrendsRequest, TrendsResponse>> = {
   daily: trendsWorker('daily'),
   day: trendsWorker('day'),
+  wear: trendsWorker('wear'),
 };
 
 function trendsWorker(lane: Lane): WorkerClient<TrendsRequest, TrendsResponse> {
@@ -61,7 +63,7 @@ export function requestDayChart(body: RequestBody<'DAY_CHART'>, signal: AbortSig
 
 /** Asks for the last days' wear and percentiles, for learned zones. */
 export function requestWearDays(body: RequestBody<'WEAR_DAYS'>, signal: AbortSignal): Promise<Response<'WEAR_DAYS_DATA'>> {
-  return send('day', body, signal, (message, resolve) => {
+  return send('wear', body, signal, (message, resolve) => {
     if (message.type === 'WEAR_DAYS_DATA') resolve(message);
   });
 }

@@ -127,6 +127,8 @@ afterAll(async () => {
 describe('learned zones', () => {
   it('are proposed from five days of wear with the figures behind them, and applied on "Use these zones" (3 taps from Today)', async () => {
     const { page } = browser;
+    // Today offers them once there are four days of wear.
+    await page.getByTestId('learned-offer').waitFor({ timeout: 20_000 });
     await resetCounts();
     await go('Settings');
     await card()
@@ -154,6 +156,7 @@ describe('learned zones', () => {
     await go('Today');
     await page.getByTestId('pacing-threshold').filter({ hasText: '77 bpm' }).waitFor({ timeout: 5_000 });
     expect(await page.getByTestId('pacing-card').textContent()).toContain(`Learned from 5 days of wear (${dayBack(5)} to ${dayBack(1)})`);
+    expect(await page.getByTestId('learned-offer').count()).toBe(0);
   });
 
   it('are proposed lower with a heart-rate-lowering medication, which says how, and recalculated on request', async () => {
