@@ -1,4 +1,5 @@
 import { NOTIFICATION_TAGS } from '../shared/names';
+import type { NotifyReason } from '../shared/pacing/alert-policy';
 import { type AlertDelivery, notificationPermission } from './pacing-state';
 
 /** The tag every pacing notification carries: a new alert replaces the last one instead of stacking. */
@@ -17,15 +18,28 @@ export interface AlertMessage {
   aboveMs: number;
   vibrate: boolean;
   demo: boolean;
+  /** A new episode, an alert held through quiet hours, or a gentle repeat (no vibration). */
+  reason: NotifyReason;
 }
 
 /** Options Chrome honours that TypeScript's DOM lib does not list yet (Notifications API, "renotify", "vibrate"). */
 type FullNotificationOptions = NotificationOptions & { renotify?: boolean; vibrate?: number[] };
 
+/** The notification's title. */
+export function alertTitle(reason: NotifyReason): string {
+  return reason === 'repeat' ? 'Still above your threshold' : 'Time to rest';
+}
+
 /** The notification's body: the numbers, then what to do. */
-export function alertBody({ bpm, threshold, aboveMs, demo }: AlertMessage): string {
+export function alertBody({ bpm, threshold, aboveMs, demo, reason }: AlertMessage): string {
   const seconds = Math.max(1, Math.round(aboveMs / 1000));
-  const text = `Heart rate ${bpm} bpm, above your ${threshold} bpm threshold for ${seconds} s — time to rest`;
+  const minutes = Math.max(1, Math.round(aboveMs / 60_000));
+  const text =
+    reason === 'repeat'
+      ? `Heart rate ${bpm} bpm, above your ${threshold} bpm threshold for ${minutes} min — a gentle reminder to rest`
+      : reason === 'quiet-hours-ended'
+        ? `Heart rate ${bpm} bpm, still above your ${threshold} bpm threshold after quiet hours (${minutes} min) — time to rest`
+        : `Heart rate ${bpm} bpm, above your ${threshold} bpm threshold for ${seconds} s — time to rest`;
   return demo ? `${text} (demo armband)` : text;
 }
 
@@ -36,8 +50,10 @@ export function alertBody({ bpm, threshold, aboveMs, demo }: AlertMessage): stri
  * Answers how it was delivered; 'in-page' means the page must show it itself.
  */
 export async function deliverAlert(message: AlertMessage): Promise<{ delivery: AlertDelivery; problem: string | null }> {
-  // Without a recent tap Chrome ignores vibrate() (it returns false): the notification's own pattern covers that.
-  if (message.vibrate && typeof navigator.vibrate === 'function') navigator.vibrate(VIBRATION_PATTERN);
+  // A gentle repeat never vibrates. Without a recent tap Chrome ignores vibrate() (it returns
+  // false): the notification's own pattern covers that.
+  const vibrate = message.vibrate && message.reason !== 'repeat';
+  if (vibrate && typeof navigator.vibrate === 'function') navigator.vibrate(VIBRATION_PATTERN);
   if (typeof Notification === 'undefined' || !('serviceWorker' in navigator)) {
     return { delivery: 'in-page', problem: 'This browser cannot show notifications.' };
   }
@@ -56,9 +72,9 @@ export async function deliverAlert(message: AlertMessage): Promise<{ delivery: A
       badge: '/icons/icon-192.png',
       // Read by the service worker's notificationclick: Today is where the reading is.
       data: { url: '/' },
-      ...(message.vibrate ? { vibrate: VIBRATION_PATTERN } : {}),
+      ...(vibrate ? { vibrate: VIBRATION_PATTERN } : {}),
     };
-    await registration.showNotification('Time to rest', options);
+    await registration.showNotification(alertTitle(message.reason), options);
     return { delivery: 'notification', problem: null };
   } catch (error) {
     console.error('Steady: could not show the pacing notification', error);

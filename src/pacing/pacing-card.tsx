@@ -1,7 +1,10 @@
 import { useEffect } from 'preact/hooks';
 import { armbandState } from '../armband/live-state';
-import { effectiveRestingHr, type RestingHrSource } from '../shared/pacing/settings';
-import { DEFAULT_THRESHOLD_MARGIN_BPM, type Zone, type ZoneBounds } from '../shared/pacing/zones';
+import type { ThresholdBasis } from '../shared/pacing/active-zones';
+import type { QuietHours } from '../shared/pacing/alert-policy';
+import type { RestingHrSource } from '../shared/pacing/settings';
+import { PLAUSIBLE_BPM, type Zone, type ZoneBounds } from '../shared/pacing/zones';
+import { AlertLogList } from './alert-log-list';
 import { AllowAlerts } from './allow-alerts';
 import { startPacing } from './pacing-control';
 import { type PacingStatus, pacingInputs, pacingStatus } from './pacing-state';
@@ -23,9 +26,8 @@ export function PacingCard() {
     void startPacing().catch((error: unknown) => console.error('Steady: could not start the pacing monitor', error));
   }, []);
   const status = pacingStatus.value;
-  const { settings, measured, loaded } = pacingInputs.value;
+  const { settings, loaded } = pacingInputs.value;
   const streaming = armbandState.value.kind === 'streaming';
-  const resting = effectiveRestingHr(settings, measured?.bpm ?? null);
   return (
     <section class="card pacing-card" aria-labelledby="pacing-title" data-testid="pacing-card">
       <div class="pacing-head">
@@ -37,6 +39,7 @@ export function PacingCard() {
       <ZoneNow status={status} live={streaming} />
       <p role="status" aria-live="polite" class="pacing-phase" data-testid="pacing-alert-state">
         {phaseText(status, streaming, settings.alerts, settings.dwellSeconds)}
+        {streaming && quietText(status, settings.quietHours)}
       </p>
       {status?.alert && status.alert.delivery === 'in-page' && (
         <div role="alert" class="pacing-banner" data-testid="pacing-banner">
@@ -51,11 +54,7 @@ export function PacingCard() {
           <dd class="stat-value" data-testid="pacing-threshold">
             {loaded && status ? `${status.bounds.threshold} bpm` : '…'}
           </dd>
-          <dd class="muted small">
-            {settings.threshold !== null
-              ? 'Set by hand'
-              : `Resting ${resting.bpm} + ${DEFAULT_THRESHOLD_MARGIN_BPM}: ${RESTING_SOURCE[resting.source]}`}
-          </dd>
+          <dd class="muted small">{status ? basisText(status.zones.basis, status.zones.medication) : ''}</dd>
         </div>
         <div class="stat">
           <dt>Above threshold today</dt>
@@ -65,6 +64,13 @@ export function PacingCard() {
         </div>
       </dl>
       <Budget status={status} />
+      {status?.learnedReady && settings.threshold === null && settings.zoneMethod === 'resting-plus' && (
+        <p class="small" data-testid="learned-offer">
+          You have worn the armband long enough for zones learned from your own days.{' '}
+          <a href="/settings#pacing-settings-title">See the proposal and why</a>
+        </p>
+      )}
+      {status && status.log.length > 0 && <AlertLogList entries={status.log} />}
       <p class="small">
         <a href="/settings#pacing-settings-title">Change threshold, alerts and daily limit</a>
       </p>
@@ -110,6 +116,34 @@ function Budget({ status }: { status: PacingStatus | null }) {
       <p class="muted small">A minute of activity costs 1 point, a minute above the threshold 3, rest nothing.</p>
     </div>
   );
+}
+
+/** How the threshold in force was worked out, in one line. */
+function basisText(basis: ThresholdBasis, medication: boolean): string {
+  const lowered = medication ? ', lowered for a heart-rate-lowering medication' : '';
+  switch (basis.method) {
+    case 'manual':
+      return 'Set by hand';
+    case 'resting-plus':
+      return `Resting ${basis.restingHr} + ${basis.margin}: ${RESTING_SOURCE[basis.restingSource]}${lowered}`;
+    case 'percent-of-max':
+      return basis.raisedTo !== null
+        ? `55 % of your age-predicted maximum is at or below your rest zone, so it is kept at ${basis.raisedTo}`
+        : `${Math.round(basis.percent * 100)} % of ${basis.maxHr.toFixed(1)}, the predicted maximum at age ${basis.age}${lowered}`;
+    case 'learned':
+      return `Learned from ${basis.days} days of wear (${basis.from} to ${basis.to})`;
+  }
+}
+
+/** Why alerts are not going out right now, when that is so; a sentence after the phase. */
+function quietText(status: PacingStatus | null, quiet: QuietHours | null): string {
+  if (!status) return '';
+  if (status.suppressed === 'no-contact') return ' Alerts paused: the armband reports no skin contact.';
+  if (status.suppressed === 'implausible') {
+    return ` Alerts paused: the reading is outside ${PLAUSIBLE_BPM.min}–${PLAUSIBLE_BPM.max} bpm, so not a heart rate.`;
+  }
+  if (status.quietNow && quiet) return ` Quiet hours until ${quiet.end}: alerts wait and are listed below.`;
+  return '';
 }
 
 /** The words for the detector's phase: they change only when the phase does, so aria-live is not noisy. */

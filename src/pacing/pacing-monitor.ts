@@ -4,12 +4,16 @@ import { openSteadyDb } from '../db/schema';
 import { readChunks } from '../recording/stored-samples';
 import type { DocsBroadcast } from '../shared/messages';
 import { CHANNELS } from '../shared/names';
-import type { AlertEvent, AlertState } from '../shared/pacing/alerts';
+import type { AlertAction } from '../shared/pacing/alert-policy';
+import type { AlertSample, Suppression } from '../shared/pacing/alerts';
+import type { PacingSettings } from '../shared/pacing/settings-document';
 import { type BpmSample, zoneOf } from '../shared/pacing/zones';
 import { chunkSamples, minuteStartOf } from '../shared/samples';
 import { lastRun } from '../sync/sync-client';
+import { type AlertLogEntry, loadAlertLog, saveAlertLog } from './alert-log';
+import { learnedZonesReady, offerEligible } from './learned-offer';
 import { deliverAlert } from './pacing-alert';
-import { PacingSession } from './pacing-session';
+import { type CarriedEpisode, PacingSession } from './pacing-session';
 import { notificationPermission, pacingInputs, pacingStatus } from './pacing-state';
 import { refreshPacingInputs } from './settings';
 
@@ -30,12 +34,21 @@ export class PacingMonitor {
   private alert: NonNullable<typeof pacingStatus.value>['alert'] = null;
   /** False until today's stored samples have been read: until then the load would be too low. */
   private dayRead = false;
+  private suppressed: Suppression | null = null;
+  private quietNow = false;
+  private log: AlertLogEntry[];
+  private learnedReady = false;
+  /** Asked once per page, the first time the settings allow the offer. */
+  private offerAsked = false;
 
   constructor(private readonly lifetime: AbortSignal) {
     const { settings, measured } = pacingInputs.value;
     const carried = loadEpisode();
     this.demo = carried?.demo ?? false;
-    this.session = new PacingSession({ settings, measuredRestingHr: measured?.bpm ?? null }, Date.now(), undefined, carried?.state);
+    this.session = new PacingSession({ settings, measuredRestingHr: measured?.bpm ?? null }, Date.now(), {
+      carried: carried?.episode,
+    });
+    this.log = loadAlertLog(this.session.day);
   }
 
   start(): void {
@@ -44,13 +57,14 @@ export class PacingMonitor {
       effect(() => {
         const { settings, measured } = pacingInputs.value;
         this.session.configure({ settings, measuredRestingHr: measured?.bpm ?? null });
+        if (pacingInputs.value.loaded) this.askOffer(settings);
         this.publish();
       }),
       liveReading.subscribe((reading) => {
-        // No contact: the number is not a heart rate, and must neither alert nor count.
-        if (!reading || reading.contact === false) return;
+        if (!reading) return;
         if (reading.demo !== this.demo) this.switchSource(reading.demo, reading.t);
-        this.onSample({ t: reading.t, bpm: reading.bpm });
+        // Without contact the number is not a heart rate: the session neither alerts on it nor counts it.
+        this.onSample({ t: reading.t, bpm: reading.bpm, contact: reading.contact });
       }),
       // After a sync: settings or a measurement may have come from another device, and samples too.
       lastRun.subscribe(() => {
@@ -78,50 +92,68 @@ export class PacingMonitor {
     this.publish();
   }
 
-  private onSample(sample: BpmSample): void {
+  /** Finds out once whether Today can offer learned zones (the days are read in the trends worker). */
+  private askOffer(settings: PacingSettings): void {
+    if (this.offerAsked || !offerEligible(settings)) return;
+    this.offerAsked = true;
+    learnedZonesReady(settings, this.lifetime).then(
+      (ready) => {
+        this.learnedReady = ready;
+        this.publish();
+      },
+      (error: unknown) => {
+        if (!this.lifetime.aborted) console.warn('Steady: could not read the days of wear', error);
+      },
+    );
+  }
+
+  private onSample(sample: AlertSample): void {
     this.checkDay(sample.t);
-    const events = this.session.push(sample);
-    saveEpisode(this.session.alertState, this.demo);
-    this.bpm = sample.bpm;
+    const result = this.session.push(sample);
+    saveEpisode(this.session.episode, this.demo);
+    this.suppressed = result.suppressed;
+    this.quietNow = this.session.isQuiet(sample.t);
+    if (!result.suppressed) this.bpm = sample.bpm;
     this.t = sample.t;
-    for (const event of events) this.handle(event);
+    if (result.events.some((event) => event.type === 'episode-end')) this.alert = null;
+    for (const action of result.actions) void this.act(action);
     this.publish();
   }
 
-  private handle(event: AlertEvent): void {
-    switch (event.type) {
-      case 'alert':
-        void this.raise(event);
-        break;
-      case 'episode-end':
-        this.alert = null;
-        break;
-    }
-  }
-
-  /** Alerts for a new episode (the detector emits at most one `alert` per episode). */
-  private async raise(event: Extract<AlertEvent, { type: 'alert' }>): Promise<void> {
+  /**
+   * Carries out what the alert policy decided: a held alert is shown on the card and logged; a
+   * notification goes out unless alerts are off, and is logged with how it was delivered.
+   */
+  private async act(action: AlertAction): Promise<void> {
     const { settings } = pacingInputs.value;
     const threshold = this.session.zoneBounds.threshold;
-    const base = { t: event.t, bpm: event.bpm, episodeStart: event.episodeStart, threshold };
-    if (!settings.alerts) {
-      this.alert = { ...base, delivery: 'off', problem: null };
+    const base = { t: action.t, bpm: action.bpm, episodeStart: action.episodeStart, threshold };
+    const reason = action.type === 'hold' ? 'held' : action.reason;
+    if (action.type === 'hold' || !settings.alerts) {
+      this.alert = { ...base, delivery: action.type === 'hold' ? 'held' : 'off', problem: null };
+      this.record({ ...base, reason, delivery: this.alert.delivery, demo: this.demo });
       return this.publish();
     }
     // Shown in the page at once; the notification may take a moment (waiting for the worker).
     this.alert = { ...base, delivery: 'in-page', problem: null };
     this.publish();
     const outcome = await deliverAlert({
-      bpm: event.bpm,
+      bpm: action.bpm,
       threshold,
-      aboveMs: event.t - event.episodeStart,
+      aboveMs: action.t - action.episodeStart,
       vibrate: settings.vibrate,
       demo: this.demo,
+      reason: action.reason,
     });
+    this.record({ ...base, reason, delivery: outcome.delivery, demo: this.demo });
     // The episode may have ended while the notification was being shown.
-    if (this.alert?.episodeStart !== event.episodeStart) return;
-    this.alert = { ...base, ...outcome };
+    if (this.alert?.episodeStart === action.episodeStart) this.alert = { ...base, ...outcome };
     this.publish();
+  }
+
+  private record(entry: AlertLogEntry): void {
+    this.log = [...this.log, entry];
+    saveAlertLog(this.session.day, this.log);
   }
 
   private switchSource(demo: boolean, t: number): void {
@@ -136,6 +168,7 @@ export class PacingMonitor {
   private checkDay(now = Date.now()): void {
     if (!this.session.rollDay(now)) return;
     this.dayRead = false;
+    this.log = loadAlertLog(this.session.day);
     this.publish();
     void this.readStoredDay();
   }
@@ -165,6 +198,7 @@ export class PacingMonitor {
     const state = this.session.alertState;
     pacingStatus.value = {
       bounds,
+      zones: this.session.activeZones,
       bpm: this.bpm,
       zone: this.bpm === null ? null : zoneOf(this.bpm, bounds),
       phase: state.phase,
@@ -173,6 +207,10 @@ export class PacingMonitor {
       load: this.dayRead ? this.session.load : null,
       demo: this.demo,
       alert: this.alert,
+      suppressed: this.suppressed,
+      quietNow: this.quietNow,
+      log: this.log,
+      learnedReady: this.learnedReady,
     };
   }
 }
@@ -198,8 +236,9 @@ export function startPacingMonitor(lifetime: AbortSignal): PacingMonitor {
 }
 
 /**
- * The detector's state while an episode is on, kept in sessionStorage (this tab only, it survives
- * a reload): a reload mid-episode carries on instead of alerting a second time. A stale one is
+ * The detector's and the policy's state while an episode is on, kept in sessionStorage (this tab
+ * only, it survives a reload): a reload mid-episode carries on instead of alerting a second time,
+ * and an alert held for quiet hours is still notified when they end. A stale one is
  * harmless: the detector ends an episode whose last sample is too old (a gap) on the next sample.
  */
 const EPISODE_KEY = 'steady-pacing-episode';
@@ -207,11 +246,11 @@ const EPISODE_KEY = 'steady-pacing-episode';
 /** Whether an episode is in sessionStorage: outside episodes a sample touches no storage at all. */
 let episodeStored = true; // a previous page may have left one
 
-function saveEpisode(state: AlertState, demo: boolean): void {
-  const inEpisode = state.phase === 'alerted' || state.phase === 'recovering';
+function saveEpisode(episode: CarriedEpisode, demo: boolean): void {
+  const inEpisode = episode.alert.phase === 'alerted' || episode.alert.phase === 'recovering';
   if (!inEpisode && !episodeStored) return;
   try {
-    if (inEpisode) sessionStorage.setItem(EPISODE_KEY, JSON.stringify({ state, demo }));
+    if (inEpisode) sessionStorage.setItem(EPISODE_KEY, JSON.stringify({ state: episode.alert, policy: episode.policy, demo }));
     else sessionStorage.removeItem(EPISODE_KEY);
     episodeStored = inEpisode;
   } catch {
@@ -219,13 +258,19 @@ function saveEpisode(state: AlertState, demo: boolean): void {
   }
 }
 
-function loadEpisode(): { state: AlertState; demo: boolean } | null {
+function loadEpisode(): { episode: CarriedEpisode; demo: boolean } | null {
   try {
-    const stored = JSON.parse(sessionStorage.getItem(EPISODE_KEY) ?? 'null') as { state?: AlertState; demo?: unknown } | null;
+    const stored = JSON.parse(sessionStorage.getItem(EPISODE_KEY) ?? 'null') as {
+      state?: CarriedEpisode['alert'];
+      policy?: CarriedEpisode['policy'];
+      demo?: unknown;
+    } | null;
     const state = stored?.state;
     const phases: unknown[] = ['alerted', 'recovering'];
     if (!state || !phases.includes(state.phase) || typeof state.lastT !== 'number' || typeof state.episodeStart !== 'number') return null;
-    return { state, demo: stored.demo === true };
+    // Stored by a version without the policy: the episode was notified then (no quiet hours existed).
+    const policy = stored.policy ?? { episodeStart: state.episodeStart, held: false, lastNotifiedAt: state.lastT };
+    return { episode: { alert: state, policy }, demo: stored.demo === true };
   } catch {
     return null;
   }

@@ -1,7 +1,25 @@
-import { type AlertDetector, type AlertEvent, type AlertState, createAlertDetector, INITIAL_ALERT_STATE } from '../shared/pacing/alerts';
+import { type ActiveZones, activeZones } from '../shared/pacing/active-zones';
+import {
+  type AlertAction,
+  type AlertPolicyState,
+  INITIAL_POLICY_STATE,
+  inQuietHours,
+  localMinuteOf,
+  stepAlertPolicy,
+} from '../shared/pacing/alert-policy';
+import {
+  type AlertDetector,
+  type AlertEvent,
+  type AlertSample,
+  type AlertState,
+  createAlertDetector,
+  INITIAL_ALERT_STATE,
+  type Suppression,
+  suppressionOf,
+} from '../shared/pacing/alerts';
 import { type DayLoad, dayLoad } from '../shared/pacing/budget';
-import { effectiveRestingHr, type PacingSettings } from '../shared/pacing/settings';
-import { type BpmSample, type ZoneBounds, zoneBounds } from '../shared/pacing/zones';
+import type { PacingSettings } from '../shared/pacing/settings';
+import type { BpmSample, ZoneBounds } from '../shared/pacing/zones';
 
 /** What a session is computed from. */
 export interface SessionConfig {
@@ -17,41 +35,66 @@ export function localDayStart(t: number): number {
   return day.getTime();
 }
 
+/** An episode carried over from before a reload: the detector's state and the alert policy's. */
+export interface CarriedEpisode {
+  alert: AlertState;
+  policy: AlertPolicyState;
+}
+
+/** Local time as the session needs it; tests pass fixed ones so they do not depend on the machine's time zone. */
+export interface SessionClock {
+  dayStartOf: (t: number) => number;
+  minuteOfDay: (t: number) => number;
+}
+
+const LOCAL_CLOCK: SessionClock = { dayStartOf: localDayStart, minuteOfDay: localMinuteOf };
+
+/** What a live sample caused. */
+export interface PushResult {
+  /** The detector's events (alert, episode-end). */
+  events: AlertEvent[];
+  /** What the alert policy says to do about them: notify, or hold for quiet hours. */
+  actions: AlertAction[];
+  /** Why the sample could not alert (no skin contact, implausible), or null. */
+  suppressed: Suppression | null;
+}
+
 /** A day is 23 to 25 hours long, so 30 hours after a midnight is always within the next day. */
 const INTO_NEXT_DAY_MS = 30 * 3_600_000;
 
 /**
- * One day of pacing in memory, free of the DOM so it runs in tests: the alert detector over the
- * live samples and the day's load over stored plus live samples. The load is kept up to date
+ * One day of pacing in memory, free of the DOM so it runs in tests: the alert detector and its
+ * policy (quiet hours, gentle repeat) over the live samples and the day's load over stored plus
+ * live samples. Samples without skin contact neither alert nor count. The load is kept up to date
  * per sample by adding the load of the newest span (dayLoad over that one pair), and computed
  * again in full only when the samples or the bounds change.
  */
 export class PacingSession {
   private detector: AlertDetector;
-  private bounds: ZoneBounds;
+  private policy: AlertPolicyState;
+  private zones: ActiveZones;
   private config: SessionConfig;
   private samples: BpmSample[] = [];
   private total: DayLoad;
   private dayStart: number;
 
-  /** `alertState`: an episode carried over from before a reload, so it does not alert twice. */
-  constructor(
-    config: SessionConfig,
-    now: number,
-    private readonly dayStartOf: (t: number) => number = localDayStart,
-    alertState: AlertState = INITIAL_ALERT_STATE,
-  ) {
+  private readonly clock: SessionClock;
+
+  /** `carried`: an episode carried over from before a reload, so it does not alert twice. */
+  constructor(config: SessionConfig, now: number, options: { clock?: SessionClock; carried?: CarriedEpisode } = {}) {
+    this.clock = options.clock ?? LOCAL_CLOCK;
     this.config = config;
-    this.bounds = boundsFor(config);
-    this.detector = createAlertDetector(alertConfigFor(config, this.bounds), alertState);
-    this.dayStart = dayStartOf(now);
+    this.dayStart = this.clock.dayStartOf(now);
+    this.zones = zonesFor(config, this.dayStart);
+    this.detector = createAlertDetector(alertConfigFor(config, this.bounds), options.carried?.alert ?? INITIAL_ALERT_STATE);
+    this.policy = options.carried?.policy ?? INITIAL_POLICY_STATE;
     this.total = this.fullLoad();
   }
 
   /** New settings or resting HR: new bounds and budget; an episode in progress carries on. */
   configure(config: SessionConfig): void {
     this.config = config;
-    this.bounds = boundsFor(config);
+    this.zones = zonesFor(config, this.dayStart);
     this.detector = createAlertDetector(alertConfigFor(config, this.bounds), this.detector.state);
     this.total = this.fullLoad();
   }
@@ -73,19 +116,46 @@ export class PacingSession {
   /** Starts over with no samples and a calm detector (the source changed, e.g. demo ↔ armband). */
   reset(now: number): void {
     this.samples = [];
-    this.dayStart = this.dayStartOf(now);
+    this.dayStart = this.clock.dayStartOf(now);
     this.detector = createAlertDetector(alertConfigFor(this.config, this.bounds));
+    this.policy = INITIAL_POLICY_STATE;
     this.total = this.fullLoad();
   }
 
-  /** A live sample: updates the load, runs the detector, and returns what it caused. */
-  push(sample: BpmSample): AlertEvent[] {
+  /**
+   * A live sample: updates the load, runs the detector and the alert policy, and returns what it
+   * caused. A sample without skin contact is not a heart rate: it is neither counted nor alerted on.
+   */
+  push(sample: AlertSample): PushResult {
     const last = this.samples[this.samples.length - 1];
-    if (last && sample.t <= last.t) return [];
+    if (last && sample.t <= last.t) return { events: [], actions: [], suppressed: null };
     this.rollDay(sample.t);
-    this.samples.push(sample);
-    if (last) this.total = addLoads(this.total, dayLoad([last, sample], this.bounds, this.loadOptions()));
-    return this.detector.push(sample);
+    const suppressed = suppressionOf(sample);
+    if (sample.contact === false) return { events: [], actions: [], suppressed };
+    const reading = { t: sample.t, bpm: sample.bpm };
+    this.samples.push(reading);
+    if (last) this.total = addLoads(this.total, dayLoad([last, reading], this.bounds, this.loadOptions()));
+    if (suppressed) return { events: [], actions: [], suppressed };
+    const events = this.detector.push(sample);
+    const { settings } = this.config;
+    const step = stepAlertPolicy(
+      { threshold: this.bounds.threshold, repeatMs: settings.repeatMinutes === null ? null : settings.repeatMinutes * 60_000 },
+      this.policy,
+      {
+        t: sample.t,
+        bpm: sample.bpm,
+        phase: this.detector.state.phase,
+        events,
+        quiet: inQuietHours(settings.quietHours, this.clock.minuteOfDay(sample.t)),
+      },
+    );
+    this.policy = step.state;
+    return { events, actions: step.actions, suppressed: null };
+  }
+
+  /** Whether `t` falls in the quiet hours of the current settings. */
+  isQuiet(t: number): boolean {
+    return inQuietHours(this.config.settings.quietHours, this.clock.minuteOfDay(t));
   }
 
   /**
@@ -93,9 +163,10 @@ export class PacingSession {
    * so the span across midnight counts from 00:00; an episode in progress carries on.
    */
   rollDay(now: number): boolean {
-    if (now < this.dayStartOf(this.dayStart + INTO_NEXT_DAY_MS)) return false;
+    if (now < this.clock.dayStartOf(this.dayStart + INTO_NEXT_DAY_MS)) return false;
     const last = this.samples[this.samples.length - 1];
-    this.dayStart = this.dayStartOf(now);
+    this.dayStart = this.clock.dayStartOf(now);
+    this.zones = zonesFor(this.config, this.dayStart);
     this.samples = last ? [last] : [];
     this.total = this.fullLoad();
     return true;
@@ -103,6 +174,20 @@ export class PacingSession {
 
   get zoneBounds(): ZoneBounds {
     return this.bounds;
+  }
+
+  /** The bounds with how they were worked out. */
+  get activeZones(): ActiveZones {
+    return this.zones;
+  }
+
+  private get bounds(): ZoneBounds {
+    return this.zones.bounds;
+  }
+
+  /** What to store so a reload mid-episode carries on (see CarriedEpisode). */
+  get episode(): CarriedEpisode {
+    return { alert: this.detector.state, policy: this.policy };
   }
 
   get load(): DayLoad {
@@ -127,8 +212,8 @@ export class PacingSession {
   }
 }
 
-function boundsFor({ settings, measuredRestingHr }: SessionConfig): ZoneBounds {
-  return zoneBounds(effectiveRestingHr(settings, measuredRestingHr).bpm, settings.threshold);
+function zonesFor({ settings, measuredRestingHr }: SessionConfig, day: number): ActiveZones {
+  return activeZones(settings, measuredRestingHr, day);
 }
 
 function alertConfigFor({ settings }: SessionConfig, bounds: ZoneBounds) {

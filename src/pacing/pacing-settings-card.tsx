@@ -1,26 +1,24 @@
 import { useEffect, useState } from 'preact/hooks';
-import {
-  DEFAULT_RESTING_HR,
-  effectiveRestingHr,
-  numberFromInput,
-  type PacingSettings,
-  type SettingsFieldError,
-} from '../shared/pacing/settings';
-import { DEFAULT_THRESHOLD_MARGIN_BPM } from '../shared/pacing/zones';
+import { DEFAULT_RESTING_HR, type LearnedZones, type PacingSettings, type SettingsFieldError } from '../shared/pacing/settings';
 import { AllowAlerts } from './allow-alerts';
 import { askNotificationPermission } from './pacing-alert';
 import { startPacing } from './pacing-control';
-import { AutoOrByHand, NumberField } from './pacing-settings-fields';
+import { AutoOrByHand, CheckField, NumberField } from './pacing-settings-fields';
 import { type Form, formOf, settingsOf } from './pacing-settings-form';
 import { notificationPermission, pacingInputs } from './pacing-state';
+import { QuietAlertFields } from './quiet-alert-fields';
 import { savePacingSettings } from './settings';
+import { ThresholdFields } from './zone-method-fields';
 
 type Status =
   | { kind: 'idle' | 'saving' | 'saved' }
   | { kind: 'invalid'; errors: SettingsFieldError[] }
   | { kind: 'failed'; message: string };
 
-/** Settings: resting HR, threshold, dwell, daily pace points, alerts and vibration; synced to every device. */
+/**
+ * Settings: resting HR, how the threshold is worked out, dwell, daily pace points, alerts,
+ * vibration, quiet hours and the gentle repeat; synced to every device.
+ */
 export function PacingSettingsCard() {
   const inputs = pacingInputs.value;
   const [form, setForm] = useState<Form | null>(null);
@@ -39,24 +37,28 @@ export function PacingSettingsCard() {
   };
   const errorFor = (field: keyof PacingSettings) => (status.kind === 'invalid' ? status.errors.find((e) => e.field === field) : undefined);
 
-  const save = async (event: Event) => {
-    event.preventDefault();
-    if (!form) return;
+  const saveForm = async (toSave: Form) => {
     setStatus({ kind: 'saving' });
     try {
-      const result = await savePacingSettings(settingsOf(form));
+      const result = await savePacingSettings(settingsOf(toSave, inputs.settings.zoneMethod));
       setStatus(result.ok ? { kind: 'saved' } : { kind: 'invalid', errors: result.errors });
     } catch (error) {
       setStatus({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
     }
   };
+  const save = (event: Event) => {
+    event.preventDefault();
+    if (form) void saveForm(form);
+  };
+  // "Use these zones" is the person's OK: the proposal is applied and saved in the same tap.
+  const useLearned = (learned: LearnedZones) => {
+    if (!form) return;
+    const next: Form = { ...form, learned, threshold: 'learned' };
+    setForm(next);
+    void saveForm(next);
+  };
 
   const measured = inputs.measured;
-  const resting = effectiveRestingHr(
-    { ...inputs.settings, restingHr: form?.restingMode === 'typed' ? (numberFromInput(form.restingText) ?? null) : null },
-    measured?.bpm ?? null,
-  );
-  const autoThreshold = Number.isFinite(resting.bpm) ? resting.bpm + DEFAULT_THRESHOLD_MARGIN_BPM : null;
 
   return (
     <section class="card pacing-settings" aria-labelledby="pacing-settings-title" data-testid="pacing-settings">
@@ -94,26 +96,13 @@ export function PacingSettingsCard() {
             }}
           />
 
-          <AutoOrByHand
-            legend="Threshold"
-            name="threshold-mode"
-            auto={form.thresholdMode === 'auto'}
-            onChoose={(auto) => update({ thresholdMode: auto ? 'auto' : 'manual' })}
-            autoLabel={
-              <span>
-                Automatic: resting + {DEFAULT_THRESHOLD_MARGIN_BPM}{' '}
-                <span class="muted small">{autoThreshold !== null ? `(${autoThreshold} bpm now)` : ''}</span>
-              </span>
-            }
-            byHandLabel="Set by hand (from a heart-rate test or your own experience)"
-            field={{
-              id: 'pacing-threshold',
-              label: 'Threshold (bpm)',
-              field: 'threshold',
-              value: form.thresholdText,
-              onInput: (thresholdText) => update({ thresholdText }),
-              error: errorFor('threshold'),
-            }}
+          <ThresholdFields
+            form={form}
+            update={update}
+            errorFor={errorFor}
+            measured={measured?.bpm ?? null}
+            onUseLearned={useLearned}
+            busy={status.kind === 'saving'}
           />
 
           <fieldset>
@@ -134,33 +123,24 @@ export function PacingSettingsCard() {
               onInput={(pointsText) => update({ pointsText })}
               error={errorFor('dailyPoints')}
             />
-            <label class="choice">
-              <input
-                type="checkbox"
-                class="pacing-check"
-                name="alerts"
-                checked={form.alerts}
-                onChange={(event) => {
-                  const alerts = event.currentTarget.checked;
-                  update({ alerts });
-                  // Turning alerts on is when asking for notifications makes sense (and this is a tap).
-                  if (alerts && notificationPermission.value === 'default') void askNotificationPermission();
-                }}
-              />
-              <span>Alert me when my heart rate stays above the threshold</span>
-            </label>
+            <CheckField
+              name="alerts"
+              checked={form.alerts}
+              onChange={(alerts) => {
+                update({ alerts });
+                // Turning alerts on is when asking for notifications makes sense (and this is a tap).
+                if (alerts && notificationPermission.value === 'default') void askNotificationPermission();
+              }}
+            >
+              Alert me when my heart rate stays above the threshold
+            </CheckField>
             {form.alerts && <AllowAlerts />}
-            <label class="choice">
-              <input
-                type="checkbox"
-                class="pacing-check"
-                name="vibrate"
-                checked={form.vibrate}
-                onChange={(event) => update({ vibrate: event.currentTarget.checked })}
-              />
-              <span>Vibrate with the alert</span>
-            </label>
+            <CheckField name="vibrate" checked={form.vibrate} onChange={(vibrate) => update({ vibrate })}>
+              Vibrate with the alert
+            </CheckField>
           </fieldset>
+
+          <QuietAlertFields form={form} update={update} errorFor={errorFor} />
 
           <div class="button-row">
             <button type="submit" class="button primary" disabled={status.kind === 'saving'}>
@@ -173,11 +153,30 @@ export function PacingSettingsCard() {
             data-testid="pacing-save-status"
           >
             {status.kind === 'saved' && 'Saved. Your other devices get these settings at their next sync.'}
-            {status.kind === 'invalid' && 'Not saved: please correct the fields marked above.'}
+            {status.kind === 'invalid' && `Not saved: please correct the fields marked above.${unmarked(status.errors)}`}
             {status.kind === 'failed' && `Not saved: ${status.message}`}
           </p>
         </form>
       )}
     </section>
   );
+}
+
+/** Fields whose errors show next to their own input (or panel); any other error is spelled out in the status line. */
+const MARKED_FIELDS: ReadonlySet<keyof PacingSettings> = new Set([
+  'restingHr',
+  'threshold',
+  'dwellSeconds',
+  'dailyPoints',
+  'birthYear',
+  'learned',
+  'quietHours',
+  'repeatMinutes',
+]);
+
+function unmarked(errors: readonly SettingsFieldError[]): string {
+  return errors
+    .filter((error) => !MARKED_FIELDS.has(error.field))
+    .map((error) => ` ${error.message}`)
+    .join('');
 }

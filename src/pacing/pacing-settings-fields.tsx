@@ -1,10 +1,12 @@
 import type { ComponentChildren } from 'preact';
-import { PACING_LIMITS, type SettingsFieldError } from '../shared/pacing/settings';
+import { PACING_LIMITS, type PacingSettings, type SettingsFieldError } from '../shared/pacing/settings';
 
 export interface NumberFieldProps {
   id: string;
   label: string;
-  field: keyof typeof PACING_LIMITS;
+  field: keyof PacingSettings;
+  /** The hint under the field; by default the range from PACING_LIMITS. */
+  hint?: string;
   value: string;
   onInput: (value: string) => void;
   error: SettingsFieldError | undefined;
@@ -12,7 +14,8 @@ export interface NumberFieldProps {
 
 /** A whole-number input with its range as a hint, replaced by the error when there is one. */
 export function NumberField(props: NumberFieldProps) {
-  const { min, max, unit } = PACING_LIMITS[props.field];
+  const limits = props.field in PACING_LIMITS ? PACING_LIMITS[props.field as keyof typeof PACING_LIMITS] : null;
+  const hint = props.hint ?? (limits ? `${limits.min}–${limits.max} ${limits.unit}` : '');
   const hintId = `${props.id}-hint`;
   return (
     <div class="field">
@@ -28,13 +31,13 @@ export function NumberField(props: NumberFieldProps) {
         onInput={(event) => props.onInput(event.currentTarget.value)}
       />
       <p id={hintId} class={props.error ? 'pacing-hint error small' : 'pacing-hint muted small'}>
-        {props.error ? props.error.message : `${min}–${max} ${unit}`}
+        {props.error ? props.error.message : hint}
       </p>
     </div>
   );
 }
 
-/** One radio choice, label and input together, label and input together (a big target, read as one by screen readers). */
+/** One radio choice, label and input together (a big target, read as one by screen readers). */
 export function Choice({
   name,
   checked,
@@ -78,5 +81,44 @@ export function AutoOrByHand(props: {
       </Choice>
       {!props.auto && <NumberField {...props.field} />}
     </fieldset>
+  );
+}
+
+/** A checkbox with its label around it (a big target). */
+export function CheckField(props: {
+  name: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  describedBy?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <label class="choice">
+      <input
+        type="checkbox"
+        class="pacing-check"
+        name={props.name}
+        checked={props.checked}
+        aria-describedby={props.describedBy}
+        onChange={(event) => props.onChange(event.currentTarget.checked)}
+      />
+      <span>{props.children}</span>
+    </label>
+  );
+}
+
+/** A local time of day, `HH:MM`. */
+export function TimeField(props: { id: string; label: string; value: string; invalid: boolean; onInput: (value: string) => void }) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        type="time"
+        value={props.value}
+        aria-invalid={props.invalid ? 'true' : undefined}
+        onInput={(event) => props.onInput(event.currentTarget.value)}
+      />
+    </div>
   );
 }

@@ -1,8 +1,10 @@
 import { signal } from '@preact/signals';
-import type { AlertPhase } from '../shared/pacing/alerts';
+import type { ActiveZones } from '../shared/pacing/active-zones';
+import type { AlertPhase, Suppression } from '../shared/pacing/alerts';
 import type { DayLoad } from '../shared/pacing/budget';
-import { DEFAULT_PACING_SETTINGS, type PacingSettings } from '../shared/pacing/settings';
+import { DEFAULT_PACING_SETTINGS, type PacingSettings } from '../shared/pacing/settings-document';
 import type { Zone, ZoneBounds } from '../shared/pacing/zones';
+import type { AlertLogEntry } from './alert-log';
 
 /**
  * What the pacing monitor (pacing-monitor.ts) publishes and the cards read. Kept small and free
@@ -23,8 +25,8 @@ export interface PacingInputs {
   measured: MeasuredRestingHr | null;
 }
 
-/** How the last alert reached the person. */
-export type AlertDelivery = 'notification' | 'in-page' | 'off';
+/** How the last alert reached the person; 'held': raised in quiet hours, not notified. */
+export type AlertDelivery = 'notification' | 'in-page' | 'off' | 'held';
 
 /** The most recent alert of this page. */
 export interface PacingAlert {
@@ -40,6 +42,8 @@ export interface PacingAlert {
 /** The live picture for Today. */
 export interface PacingStatus {
   bounds: ZoneBounds;
+  /** The bounds with how they were worked out (method and figures). */
+  zones: ActiveZones;
   /** Latest heart rate and its zone; null before the first reading. */
   bpm: number | null;
   zone: Zone | null;
@@ -54,6 +58,14 @@ export interface PacingStatus {
   demo: boolean;
   /** The alert of the current episode, if one fired; cleared when the episode ends. */
   alert: PacingAlert | null;
+  /** Why the latest reading cannot alert (no skin contact, implausible), or null. */
+  suppressed: Suppression | null;
+  /** The latest reading fell in quiet hours. */
+  quietNow: boolean;
+  /** Today's alerts, held ones included. */
+  log: AlertLogEntry[];
+  /** Enough days of wear for a learned-zone proposal, while the default threshold is in use (learned-offer.ts). */
+  learnedReady: boolean;
 }
 
 export const pacingInputs = signal<PacingInputs>({ loaded: false, settings: { ...DEFAULT_PACING_SETTINGS }, measured: null });

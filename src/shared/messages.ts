@@ -1,6 +1,7 @@
 import type { TransferState } from './backup';
 import type { DayKey } from './days';
 import type { ExportFile, ExportFormat } from './export/protocol';
+import type { WearDay } from './pacing/learned-zones';
 import type { ZoneBounds } from './pacing/zones';
 import type { PageDrawing } from './report/drawing';
 import type { ReportOptions } from './report/options';
@@ -101,6 +102,8 @@ export type TrendsRequest =
   | { type: 'DAILY'; requestId: number; lastDay: DayKey; days: number }
   /** One local day of heart rate, downsampled to `buckets` (the plot's width in device pixels). */
   | { type: 'DAY_CHART'; requestId: number; day: DayKey; buckets: number }
+  /** Each of `days` local days ending with `lastDay` reduced to its wear and percentiles, for learned zones. */
+  | { type: 'WEAR_DAYS'; requestId: number; lastDay: DayKey; days: number }
   | { type: 'CANCEL'; requestId: number };
 
 /** Trends worker → page. */
@@ -134,6 +137,8 @@ export type TrendsResponse =
       /** ms the worker spent (reading, counting, downsampling), for diagnostics and the benchmark. */
       workerMs: number;
     }
+  /** The days that had plausible readings, oldest first (src/shared/pacing/learned-zones.ts). */
+  | { type: 'WEAR_DAYS_DATA'; requestId: number; days: WearDay[] }
   | { type: 'FAILED'; requestId: number; code: TrendsErrorCode; message: string };
 
 /** A stored document that did not parse: left out of the trends, and said so. */

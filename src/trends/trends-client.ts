@@ -3,7 +3,7 @@ import { WorkerClient } from '../ui/worker-client';
 
 type Response<T extends TrendsResponse['type']> = Extract<TrendsResponse, { type: T }>;
 
-/** `analysis`: comparisons and the early warning, whose requests must not cancel the screen's. */
+/** `analysis`: days of wear, comparisons and the early warning, whose requests must not cancel or wait behind the screen's. */
 type Lane = 'daily' | 'day' | 'analysis';
 let nextRequestId = 1;
 
@@ -11,8 +11,9 @@ let nextRequestId = 1;
  * The trends Web Workers, started on first use; this module is their only owner. Up to three of
  * the same worker: the daily rows (which may go on counting days from their samples) in one, the
  * 24-hour chart in another, so opening a day never waits behind a long count, and a third for
- * the before/after comparison and the early warning, whose own rows would otherwise cancel the
- * screen's (a new request supersedes the last in one worker).
+ * the days of wear for learned zones (read as the app opens), the before/after comparison and
+ * the early warning, whose own rows would otherwise cancel the screen's (a new request of a kind
+ * supersedes the last of that kind in one worker) or wait behind them.
  */
 const workers: Record<Lane, WorkerClient<TrendsRequest, TrendsResponse>> = {
   daily: trendsWorker('daily'),
@@ -64,9 +65,16 @@ export function requestDayChart(body: RequestBody<'DAY_CHART'>, signal: AbortSig
   });
 }
 
+/** Asks for the last days' wear and percentiles, for learned zones. */
+export function requestWearDays(body: RequestBody<'WEAR_DAYS'>, signal: AbortSignal): Promise<Response<'WEAR_DAYS_DATA'>> {
+  return send('analysis', body, signal, (message, resolve) => {
+    if (message.type === 'WEAR_DAYS_DATA') resolve(message);
+  });
+}
+
 function send<T>(
   lane: Lane,
-  body: RequestBody<'DAILY'> | RequestBody<'DAY_CHART'>,
+  body: RequestBody<'DAILY'> | RequestBody<'DAY_CHART'> | RequestBody<'WEAR_DAYS'>,
   signal: AbortSignal,
   handle: (message: TrendsResponse, resolve: (value: T) => void) => void,
 ): Promise<T> {

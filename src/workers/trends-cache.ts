@@ -17,7 +17,7 @@ import type { DayLoadSummary } from '../shared/trends/day-rows';
 const CACHE_DB = TRENDS_CACHE_DB;
 const CACHE_VERSION = 1;
 /** Bump when the load maths changes, so old entries are recounted. */
-const FORMULA = 1;
+const FORMULA = 2;
 
 export interface CacheEntry {
   day: DayKey;

@@ -1,5 +1,6 @@
 import { type DayKey, dayBounds, lastDays } from '../shared/days';
 import type { TrendsRequest, TrendsResponse } from '../shared/messages';
+import { LEARN_WINDOW_DAYS, type WearDay, wearDayOf } from '../shared/pacing/learned-zones';
 import { MINUTE_MS } from '../shared/samples';
 import { dayFigures, loadOfDay } from '../shared/trends/day-load';
 import { boundsFor, buildDayRows, type DayLoadSummary, realMornings } from '../shared/trends/day-rows';
@@ -105,4 +106,22 @@ export async function dayChartJob(request: Extract<TrendsRequest, { type: 'DAY_C
     load: figures.samples > 0 ? loadOfDay(samples, bounds, from, to) : null,
     workerMs: performance.now() - started,
   });
+}
+
+/**
+ * The wear and percentiles of each of the last days (learned-zones.ts), read one day at a time so
+ * never more than a day's samples are held. Days without plausible readings are left out.
+ */
+export async function wearDaysJob(request: Extract<TrendsRequest, { type: 'WEAR_DAYS' }>, post: Post, signal: AbortSignal): Promise<void> {
+  if (!Number.isInteger(request.days) || request.days < 1 || request.days > LEARN_WINDOW_DAYS)
+    throw new RangeError(`days must be a whole number from 1 to ${LEARN_WINDOW_DAYS}, got ${request.days}`);
+  const db = await openSteadyDb();
+  const days: WearDay[] = [];
+  for (const day of lastDays(request.lastDay, request.days)) {
+    signal.throwIfAborted();
+    const { from, to } = dayBounds(day);
+    const wear = wearDayOf(day, await readSamples(db, from, to, 0));
+    if (wear) days.push(wear);
+  }
+  post({ type: 'WEAR_DAYS_DATA', requestId: request.requestId, days });
 }

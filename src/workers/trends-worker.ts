@@ -2,14 +2,16 @@
 
 import { assertNever } from '../shared/assert-never';
 import type { TrendsRequest, TrendsResponse } from '../shared/messages';
-import { dailyJob, dayChartJob } from './trends-jobs';
+import { dailyJob, dayChartJob, wearDaysJob } from './trends-jobs';
 
 // Entry: trends aggregation and downsampling run here, so reading weeks of per-second heart
 // rate never blocks the page's main thread. One job per kind at a time: a newer request of the
 // same kind aborts the older (switching 7 → 30 → 90 days quickly only finishes the last).
 declare const self: DedicatedWorkerGlobalScope;
 
-const running = new Map<'DAILY' | 'DAY_CHART', { requestId: number; controller: AbortController }>();
+type Kind = Exclude<TrendsRequest['type'], 'CANCEL'>;
+
+const running = new Map<Kind, { requestId: number; controller: AbortController }>();
 const post = (message: TrendsResponse) => self.postMessage(message);
 
 self.addEventListener('message', (event: MessageEvent<TrendsRequest>) => {
@@ -21,6 +23,9 @@ self.addEventListener('message', (event: MessageEvent<TrendsRequest>) => {
     case 'DAY_CHART':
       void run(request.type, request.requestId, (signal) => dayChartJob(request, post, signal));
       break;
+    case 'WEAR_DAYS':
+      void run(request.type, request.requestId, (signal) => wearDaysJob(request, post, signal));
+      break;
     case 'CANCEL':
       for (const job of running.values()) if (job.requestId === request.requestId) job.controller.abort();
       break;
@@ -29,7 +34,7 @@ self.addEventListener('message', (event: MessageEvent<TrendsRequest>) => {
   }
 });
 
-async function run(kind: 'DAILY' | 'DAY_CHART', requestId: number, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+async function run(kind: Kind, requestId: number, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
   running.get(kind)?.controller.abort();
   const controller = new AbortController();
   running.set(kind, { requestId, controller });

@@ -6,6 +6,7 @@ import { DEFAULT_PACING_SETTINGS, type PacingSettings } from '../../src/shared/p
 const DAY = 86_400_000;
 /** Days start at multiples of 24 h here, so the tests do not depend on the machine's time zone. */
 const utcDay = (t: number) => Math.floor(t / DAY) * DAY;
+const clock = { dayStartOf: utcDay, minuteOfDay: (t: number) => Math.floor((t - utcDay(t)) / 60_000) };
 const T0 = 20_000 * DAY + 9 * 3_600_000; // 09:00 on some day
 
 const settings = (change: Partial<PacingSettings> = {}): PacingSettings => ({
@@ -15,11 +16,11 @@ const settings = (change: Partial<PacingSettings> = {}): PacingSettings => ({
   ...change,
 });
 const session = (change: Partial<PacingSettings> = {}, measured: number | null = 60) =>
-  new PacingSession({ settings: settings(change), measuredRestingHr: measured }, T0, utcDay);
+  new PacingSession({ settings: settings(change), measuredRestingHr: measured }, T0, { clock });
 
 /** Feeds one sample a second from `fromS` and returns every event. */
 function feed(s: PacingSession, bpm: readonly number[], fromS: number): AlertEvent[] {
-  return bpm.flatMap((b, i) => s.push({ t: T0 + (fromS + i) * 1000, bpm: b }));
+  return bpm.flatMap((b, i) => s.push({ t: T0 + (fromS + i) * 1000, bpm: b }).events);
 }
 const hold = (bpm: number, seconds: number) => Array<number>(seconds).fill(bpm);
 const flap = (seconds: number) => Array.from({ length: seconds }, (_, i) => (i % 2 === 0 ? 101 : 99));
@@ -38,10 +39,10 @@ describe('the pacing session alerts', () => {
   it('not again after a reload mid-episode that carries the detector state over', () => {
     const before = session();
     expect(alertsIn(feed(before, hold(120, 10), 0))).toHaveLength(1);
-    const carried = before.alertState;
-    expect(carried.phase).toBe('alerted');
+    const carried = before.episode;
+    expect(carried.alert.phase).toBe('alerted');
     // The reloaded page: samples resume two seconds later, still high.
-    const after = new PacingSession({ settings: settings(), measuredRestingHr: 60 }, T0 + 12_000, utcDay, carried);
+    const after = new PacingSession({ settings: settings(), measuredRestingHr: 60 }, T0 + 12_000, { clock, carried });
     expect(alertsIn(feed(after, hold(120, 10), 12))).toEqual([]);
     // Without the carried state the same samples alert: the test can tell the difference.
     expect(alertsIn(feed(session(), hold(120, 10), 12))).toHaveLength(1);
@@ -76,7 +77,7 @@ describe('the pacing session alerts', () => {
   it('ignores samples not after the last one', () => {
     const s = session();
     feed(s, hold(120, 4), 0);
-    expect(s.push({ t: T0 + 1_000, bpm: 120 })).toEqual([]);
+    expect(s.push({ t: T0 + 1_000, bpm: 120 })).toEqual({ events: [], actions: [], suppressed: null });
     expect(s.load.recordedMs).toBe(3_000);
   });
 });
@@ -133,7 +134,7 @@ describe("the pacing session's day load", () => {
 
   it('starts a new budget at midnight, counting the span across it from 00:00', () => {
     const start = utcDay(T0) + DAY - 30_000; // 23:59:30
-    const s = new PacingSession({ settings: settings(), measuredRestingHr: 60 }, start, utcDay);
+    const s = new PacingSession({ settings: settings(), measuredRestingHr: 60 }, start, { clock });
     for (let i = 0; i <= 60; i += 5) s.push({ t: start + i * 1000, bpm: 80 });
     expect(s.day).toBe(utcDay(T0) + DAY);
     expect(s.load.ms.activity).toBe(30_000);

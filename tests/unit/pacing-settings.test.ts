@@ -12,7 +12,9 @@ import {
 } from '../../src/shared/pacing/settings';
 import { paceThreshold } from '../../src/shared/pacing/zones';
 
-const valid: PacingSettings = { restingHr: 58, threshold: 100, dwellSeconds: 5, dailyPoints: 150, alerts: true, vibrate: false };
+/** A body as written before the zone methods, quiet hours and the repeat existed: it still parses, with their defaults. */
+const old = { restingHr: 58, threshold: 100, dwellSeconds: 5, dailyPoints: 150, alerts: true, vibrate: false };
+const valid: PacingSettings = { ...DEFAULT_PACING_SETTINGS, ...old };
 const fieldsOf = (input: unknown) => {
   const parsed = parsePacingSettings(input);
   return parsed.ok ? [] : parsed.errors.map((e) => e.field);
@@ -153,5 +155,80 @@ describe('numberFromInput', () => {
     expect(numberFromInput(' 100 ')).toBe(100);
     expect(numberFromInput('1e2')).toBe(100);
     expect(numberFromInput('abc')).toBeNaN();
+  });
+});
+
+describe('the zone method, quiet hours and repeat fields', () => {
+  /** 1 June 2026: years of birth 1916–2011 (aged 15 to 110). */
+  const NOW = new Date(2026, 5, 1, 12).getTime();
+  const learned = { restingHr: 55, dailyHigh: 98, threshold: 77, days: 5, from: '2026-05-27', to: '2026-05-31', medication: false };
+  const parse = (change: Record<string, unknown>) => parsePacingSettings({ ...old, threshold: null, ...change }, NOW);
+  const errorsOf = (change: Record<string, unknown>) => {
+    const parsed = parse(change);
+    return parsed.ok ? [] : parsed.errors;
+  };
+
+  it('parses a document written before them, strictly, with their defaults', () => {
+    expect(parsePacingSettings(old, NOW)).toEqual({
+      ok: true,
+      value: {
+        ...old,
+        zoneMethod: 'resting-plus',
+        birthYear: null,
+        rateLoweringMedication: false,
+        learned: null,
+        quietHours: null,
+        repeatMinutes: null,
+      },
+    });
+  });
+
+  it('keeps every valid value', () => {
+    const change = {
+      zoneMethod: 'learned',
+      birthYear: 1986,
+      rateLoweringMedication: true,
+      learned,
+      quietHours: { start: '22:00', end: '07:00' },
+      repeatMinutes: 15,
+    };
+    expect(parse(change)).toEqual({ ok: true, value: { ...old, threshold: null, ...change } });
+  });
+
+  it.each([
+    ['zoneMethod', 'percent', 'Zone method must be one of resting-plus, percent-of-max, learned.'],
+    ['birthYear', 1915, 'Year of birth must be a year from 1916 to 2011.'],
+    ['birthYear', 2012, 'Year of birth must be a year from 1916 to 2011.'],
+    ['birthYear', 1986.5, 'Year of birth must be a year from 1916 to 2011.'],
+    ['rateLoweringMedication', 'yes', 'rateLoweringMedication must be true or false.'],
+    ['learned', { ...learned, threshold: 55 }, 'Learned zones are incomplete or out of range: recalculate them.'],
+    ['learned', { ...learned, days: 3 }, 'Learned zones are incomplete or out of range: recalculate them.'],
+    ['quietHours', { start: '22:00', end: '22:00' }, 'Quiet hours need a start and an end time (HH:MM), not the same.'],
+    ['quietHours', { start: '25:00', end: '07:00' }, 'Quiet hours need a start and an end time (HH:MM), not the same.'],
+    ['repeatMinutes', 4, 'Minutes between gentle repeats must be a whole number from 5 to 120 minutes.'],
+    ['repeatMinutes', 121, 'Minutes between gentle repeats must be a whole number from 5 to 120 minutes.'],
+  ])('names %s when it is %j', (field, value, message) => {
+    expect(errorsOf({ [field]: value })).toEqual([{ field, message }]);
+  });
+
+  it('accepts the bounds', () => {
+    for (const change of [{ birthYear: 1916 }, { birthYear: 2011 }, { repeatMinutes: 5 }, { repeatMinutes: 120 }, { quietHours: null }]) {
+      expect(parse(change).ok).toBe(true);
+    }
+  });
+
+  it('needs a year of birth for the percentage of maximum, and applied zones for the learned method', () => {
+    expect(errorsOf({ zoneMethod: 'percent-of-max' })).toEqual([
+      { field: 'birthYear', message: 'Enter your year of birth for the percentage of maximum.' },
+    ]);
+    expect(errorsOf({ zoneMethod: 'learned' })).toEqual([
+      { field: 'learned', message: 'No learned zones yet: apply a proposal first, or choose another method.' },
+    ]);
+    expect(parse({ zoneMethod: 'percent-of-max', birthYear: 1986 }).ok).toBe(true);
+  });
+
+  it('reads a stored body leniently: a bad field takes its default, a method without what it needs gives way to resting + 15', () => {
+    const stored = pacingSettingsFromDoc({ ...old, zoneMethod: 'learned', quietHours: 'night', repeatMinutes: 10, birthYear: 1800 }, NOW);
+    expect(stored).toMatchObject({ zoneMethod: 'resting-plus', quietHours: null, repeatMinutes: 10, birthYear: null, threshold: 100 });
   });
 });

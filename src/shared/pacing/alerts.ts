@@ -14,9 +14,31 @@
  * towards recovery, starts again at the next sample, since nothing was seen in between. An open
  * episode survives a gap, so a Bluetooth dropout mid-effort does not buzz a second time; a gap
  * longer than episodeTimeoutMs ends it (`episode-end`, reason `gap`), as by then the reading is
- * about a different moment. Samples without a heart rate are ignored, as are out-of-order ones.
+ * about a different moment. Out-of-order samples are ignored.
+ *
+ * Suppressed samples never alert and never count towards a dwell: they are ignored as if not
+ * sent, so the gap rules above apply to them. A sample is suppressed when the armband reports no
+ * skin contact (its number is not a heart rate), or when the heart rate is outside
+ * PLAUSIBLE_BPM (30–230 bpm: a slipping strap or noise). There is no sudden-jump rule: the dwell
+ * already ignores a spike shorter than itself, and a jump rule would hide real orthostatic rises
+ * (+30 bpm within seconds of standing up is what POTS is).
  */
-import { type BpmSample, isHeartRate, MAX_SAMPLE_GAP_MS } from './zones';
+import { type BpmSample, isPlausibleHeartRate, MAX_SAMPLE_GAP_MS } from './zones';
+
+/** A sample as the detector takes it: with skin contact when the armband reports it. */
+export interface AlertSample extends BpmSample {
+  /** false: the armband reports no skin contact; null or absent: not reported. */
+  contact?: boolean | null;
+}
+
+/** Why a sample cannot alert, or null when it can. */
+export type Suppression = 'no-contact' | 'implausible';
+
+/** Whether the sample is suppressed (see above), and why. */
+export function suppressionOf(sample: AlertSample): Suppression | null {
+  if (sample.contact === false) return 'no-contact';
+  return isPlausibleHeartRate(sample.bpm) ? null : 'implausible';
+}
 
 /** What the detector watches for; everything but the threshold has a default. */
 export interface AlertConfig {
@@ -56,16 +78,16 @@ export const INITIAL_ALERT_STATE: AlertState = { phase: 'calm', lastT: null, sin
 
 /** The detector for a long-running feed: `push` each sample, act on the events. */
 export interface AlertDetector {
-  push(sample: BpmSample): AlertEvent[];
+  push(sample: AlertSample): AlertEvent[];
   readonly state: AlertState;
 }
 
 /** One step of the state machine: the state after `sample`, and the events it caused. */
-export function stepAlert(config: AlertConfig, state: AlertState, sample: BpmSample): { state: AlertState; events: AlertEvent[] } {
+export function stepAlert(config: AlertConfig, state: AlertState, sample: AlertSample): { state: AlertState; events: AlertEvent[] } {
   const { threshold, dwellMs = 15_000, hysteresisBpm = 5, recoveryDwellMs = 10_000 } = config;
   const { maxGapMs = MAX_SAMPLE_GAP_MS, episodeTimeoutMs = 300_000 } = config;
   const { t, bpm } = sample;
-  if (!isHeartRate(bpm) || !Number.isFinite(t) || (state.lastT !== null && t <= state.lastT)) return { state, events: [] };
+  if (suppressionOf(sample) !== null || !Number.isFinite(t) || (state.lastT !== null && t <= state.lastT)) return { state, events: [] };
 
   const events: AlertEvent[] = [];
   let s: AlertState = { ...state, lastT: t };

@@ -52,6 +52,19 @@ export function zoneOf(bpm: number, bounds: ZoneBounds): Zone {
   return bpm < bounds.restBelow ? 'rest' : 'activity';
 }
 
+/**
+ * The heart rates a reading can plausibly be, inclusive: below 30 bpm is beyond even a trained
+ * athlete asleep, above 230 beyond any adult's maximum (Tanaka's 208 − 0.7 × age tops out near
+ * 200 at age 18, and measured maxima scatter ±20 around it). Outside this the strap is slipping
+ * or counting noise, so such a reading must not alert (alerts.ts) or teach the learned zones.
+ */
+export const PLAUSIBLE_BPM = { min: 30, max: 230 } as const;
+
+/** A heart rate inside PLAUSIBLE_BPM. */
+export function isPlausibleHeartRate(bpm: number): boolean {
+  return Number.isFinite(bpm) && bpm >= PLAUSIBLE_BPM.min && bpm <= PLAUSIBLE_BPM.max;
+}
+
 /** A reading that says something about the heart: sensors send 0 (or nothing sensible) without contact. */
 export function isHeartRate(bpm: number): boolean {
   return Number.isFinite(bpm) && bpm > 0;

@@ -15,11 +15,12 @@
  */
 import type { CheckIn, ScaleKey } from '../checkin';
 import { SCALES } from '../checkin';
-import type { DayKey } from '../days';
+import { type DayKey, dayStart } from '../days';
 import { stabilityScore } from '../hrv/stability';
 import type { Measurement } from '../measurement';
-import { DEFAULT_PACING_SETTINGS, effectiveRestingHr, type PacingSettings } from '../pacing/settings';
-import { type ZoneBounds, zoneBounds } from '../pacing/zones';
+import { activeZones } from '../pacing/active-zones';
+import { DEFAULT_PACING_SETTINGS, type PacingSettings } from '../pacing/settings';
+import type { ZoneBounds } from '../pacing/zones';
 import { stabilityInputFor } from '../stability-input';
 
 /** The items summed into the symptom score (all 0 none … 3 severe). */
@@ -63,18 +64,14 @@ export function realMornings(measurements: readonly Measurement[]): Measurement[
 
 /**
  * The zone bounds a day is counted against, as the pacing monitor sets them
- * (src/shared/pacing/settings.ts): resting HR typed by hand, else that of the latest morning on or
- * before that day (so last month is counted against last month's resting HR, not today's), else
- * DEFAULT_RESTING_HR; the threshold set by hand, else resting HR + 15 bpm.
+ * (src/shared/pacing/active-zones.ts): resting HR typed by hand, else that of the latest morning
+ * on or before that day (so last month is counted against last month's resting HR, not today's),
+ * else DEFAULT_RESTING_HR; the threshold set by hand, else by the zone method (age as of that day).
  */
-export function boundsFor(
-  day: DayKey,
-  mornings: readonly Measurement[],
-  settings: Pick<PacingSettings, 'restingHr' | 'threshold'>,
-): ZoneBounds {
+export function boundsFor(day: DayKey, mornings: readonly Measurement[], settings: Partial<PacingSettings>): ZoneBounds {
   let latest: Measurement | null = null;
   for (const m of mornings) if (m.date <= day && !m.source.demo && (!latest || m.date >= latest.date)) latest = m;
-  return zoneBounds(effectiveRestingHr({ ...DEFAULT_PACING_SETTINGS, ...settings }, latest?.restingHr ?? null).bpm, settings.threshold);
+  return activeZones({ ...DEFAULT_PACING_SETTINGS, ...settings }, latest?.restingHr ?? null, dayStart(day)).bounds;
 }
 
 /** The worst rating of each item across check-ins (see the joining rules above). */

@@ -17,7 +17,8 @@ export interface SampleColumns {
 /**
  * Real heart-rate samples of `chunks` (any order, any sources) within [from, to), ascending by
  * time. Demo chunks are left out (never mixed into real trends); readings without a heart rate
- * (bpm 0 without skin contact) are dropped; when two armbands recorded the same moment, the first
+ * and readings the armband flagged as without skin contact are dropped (as the pacing monitor
+ * drops them); when two armbands recorded the same moment, the first
  * sample at a given millisecond is kept, so nothing is counted twice.
  */
 export function columnsFromChunks(chunks: readonly SampleChunk[], from = -Infinity, to = Infinity): SampleColumns {
@@ -32,7 +33,7 @@ export function columnsFromChunks(chunks: readonly SampleChunk[], from = -Infini
     for (let i = 0; i < c.offsets.length; i++) {
       const at = c.minuteStart + c.offsets[i]!;
       const value = c.bpm[i]!;
-      if (at < from || at >= to || !isHeartRate(value)) continue;
+      if (at < from || at >= to || !isHeartRate(value) || c.contact[i] === 0) continue;
       if (length > 0 && at <= t[length - 1]!) sorted = false;
       t[length] = at;
       bpm[length] = value;
