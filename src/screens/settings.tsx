@@ -4,6 +4,7 @@ import { JoinCard } from '../account/join-card';
 import { PairingCard } from '../account/pairing-card';
 import { ArmbandCapabilitiesCard } from '../armband/ui/capabilities-card';
 import { TransfersSection } from '../backup/transfers-section';
+import { SymptomListCard } from '../checkin/symptom-list-card';
 import { PacingSettingsCard } from '../pacing/pacing-settings-card';
 import { PushCard } from '../push/push-card';
 import { BackgroundCapabilitiesCard } from '../pwa/background-capabilities-card';
@@ -24,6 +25,7 @@ export function SettingsScreen() {
       <DevicesCard />
       <JoinCard />
       <PushCard />
+      <SymptomListCard />
       <PacingSettingsCard />
       <ArmbandCapabilitiesCard />
       <BackgroundCapabilitiesCard />

@@ -6,6 +6,7 @@ import {
   GAP_TABLE,
   MEASUREMENT_TABLE,
   MESSAGE_TABLE,
+  SYMPTOM_RATING_TABLE,
   sortDocuments,
   tableCsv,
 } from '../shared/export/documents';
@@ -141,6 +142,7 @@ export async function buildCsv(db: SteadyDb, options: BuildOptions): Promise<Exp
     file('heart-rate', heartRate.finish(CSV_MEDIA_TYPE), heartRate.rows),
     file('intervals', intervals.finish(CSV_MEDIA_TYPE), intervals.rows),
     small('check-ins', CHECK_IN_TABLE, head.documents.checkIns),
+    small('symptom-ratings', SYMPTOM_RATING_TABLE, head.documents.symptomRatings),
     small('measurements', MEASUREMENT_TABLE, head.documents.measurements),
     small('messages', MESSAGE_TABLE, head.documents.messages),
     small('gaps', GAP_TABLE, head.gaps),
