@@ -2,10 +2,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCredentials, readDoc, readSyncLog, waitForCredentials, waitForLog } from '../helpers/app-db';
+import { readCredentials, readDoc, waitForCredentials } from '../helpers/app-db';
 import { eventually } from '../helpers/armband-emulation';
 import { injectAxe } from '../helpers/axe';
 import { grantAllPermissions, launchBrowser, type TestBrowser, waitForController } from '../helpers/browser';
+import { localDate, radio, syncNow } from '../helpers/checkin-page';
 import { builtAppDir, startTestServer, type TestServer } from '../helpers/server';
 import { makePairingCode } from '../helpers/sync-client';
 
@@ -31,25 +32,6 @@ async function openApp(browser: TestBrowser): Promise<void> {
   await waitForController(browser.page);
   await waitForCredentials(browser.page);
 }
-
-const localDate = (page: Page) =>
-  page.evaluate(() => {
-    const d = new Date();
-    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-  });
-
-async function syncNow(page: Page): Promise<void> {
-  await page.getByRole('link', { name: 'Sync', exact: true }).click();
-  const button = page.getByRole('button', { name: 'Sync now' });
-  await button.waitFor();
-  await eventually(() => button.isEnabled(), Boolean, 20_000, '"Sync now" enabled');
-  const before = (await readSyncLog(page)).length;
-  await button.click();
-  await waitForLog(page, (_entry, log) => log.length > before && ['ok', 'nothing-to-do'].includes(log[log.length - 1]!.outcome));
-}
-
-const radio = (page: Page, group: string, level: string) =>
-  page.getByRole('group', { name: new RegExp(`^${group}`) }).getByRole('radio', { name: level, exact: true });
 
 async function seriousViolations(page: Page): Promise<string[]> {
   await injectAxe(page);
