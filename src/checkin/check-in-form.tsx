@@ -1,5 +1,8 @@
-import { type CheckIn, NOTE_MAX_LENGTH, type Rating, SCALES } from '../shared/checkin';
+import { useState } from 'preact/hooks';
+import { type CheckIn, EXERTION_SCALES, NOTE_MAX_LENGTH, type Rating } from '../shared/checkin';
+import { ratingOf, type SymptomList, symptomsToAsk, withRating } from '../shared/symptoms';
 import { RatingGroup } from './rating-group';
+import { SleepDuration } from './sleep-duration';
 
 /** What the save button last did, for the live status line. */
 export type SaveStatus = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: number } | { kind: 'error'; message: string };
@@ -7,32 +10,56 @@ export type SaveStatus = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'
 /** The check-in questions for one date and period; the screen owns the draft and saving. */
 export function CheckInForm({
   draft,
+  list,
   dirty,
   status,
   onChange,
   onSave,
 }: {
   draft: CheckIn;
+  /** The symptoms to ask (src/shared/symptoms.ts). */
+  list: SymptomList;
   dirty: boolean;
   status: SaveStatus;
   onChange: (next: CheckIn) => void;
   onSave: () => void;
 }) {
   const set = (patch: Partial<CheckIn>) => onChange({ ...draft, ...patch });
+  const [sleepProblem, setSleepProblem] = useState<string | null>(null);
   const submit = (event: Event) => {
     event.preventDefault();
+    // The typed sleep duration is not a number yet: its field says why; nothing is saved half-read.
+    if (sleepProblem) return document.getElementById('sleep-hours')?.focus();
     onSave();
   };
+  const morning = draft.period === 'morning';
   return (
     <form class="checkin-form" onSubmit={submit} aria-label={`${draft.period === 'morning' ? 'Morning' : 'Evening'} check-in`}>
-      {SCALES.map((scale) => (
+      {morning && (
+        <SleepDuration minutes={draft.sleepMinutes} onChange={(sleepMinutes) => set({ sleepMinutes })} onProblem={setSleepProblem} />
+      )}
+      {symptomsToAsk(list, draft).map((symptom) => (
         <RatingGroup
-          key={scale.key}
-          scale={scale}
-          value={draft[scale.key]}
-          onChange={(value: Rating | null) => set({ [scale.key]: value })}
+          key={symptom.id}
+          item={symptom}
+          value={ratingOf(draft, symptom.id)}
+          note={list.tracked.includes(symptom.id) ? undefined : '— no longer tracked, kept here'}
+          onChange={(value: Rating | null) => onChange(withRating(draft, symptom.id, value))}
         />
       ))}
+      {!morning && (
+        <fieldset class="exertion-group">
+          <legend class="rating-label">How much did today take out of you?</legend>
+          {EXERTION_SCALES.map((scale) => (
+            <RatingGroup
+              key={scale.key}
+              item={{ ...scale, id: scale.key }}
+              value={draft[scale.key]}
+              onChange={(value: Rating | null) => set({ [scale.key]: value })}
+            />
+          ))}
+        </fieldset>
+      )}
       <label class="crash-toggle">
         <input type="checkbox" checked={draft.crash} onChange={(event) => set({ crash: event.currentTarget.checked })} />
         <span>
@@ -40,6 +67,21 @@ export function CheckInForm({
           <span class="muted small"> (post-exertional malaise: much worse after doing too much)</span>
         </span>
       </label>
+      <label class="crash-toggle">
+        <input type="checkbox" checked={draft.unwell} onChange={(event) => set({ unwell: event.currentTarget.checked })} />
+        <span>
+          <strong>I have an infection or feel unwell</strong>
+          <span class="muted small"> (a cold, a fever: something other than a crash)</span>
+        </span>
+      </label>
+      {(list.trackPeriod || draft.periodDay) && (
+        <label class="crash-toggle">
+          <input type="checkbox" checked={draft.periodDay} onChange={(event) => set({ periodDay: event.currentTarget.checked })} />
+          <span>
+            <strong>Period day</strong>
+          </span>
+        </label>
+      )}
       <div class="note-field">
         <label for="checkin-note">Note (optional)</label>
         <textarea

@@ -6,6 +6,8 @@ import { ScreenHeader } from '../ui/screen-header';
 import { CheckInForm, type SaveStatus } from './check-in-form';
 import { type CheckInList, loadCheckIns, periodAt, saveCheckIn, today } from './check-in-store';
 import { formatDate, RecentCheckIns } from './recent-check-ins';
+import { SymptomListEditor } from './symptom-list-card';
+import { loadSymptomList, type StoredSymptomList } from './symptom-list-store';
 
 /** The check-in the URL asks for (`?date=2026-11-29&period=evening`), else today's for this time of day. */
 function target(query: Record<string, string>, now: number): { date: string; period: CheckInPeriod; problem: string | null } {
@@ -29,6 +31,7 @@ export function CheckInScreen() {
   const [draft, setDraft] = useState<CheckIn>(baseline);
   const [status, setStatus] = useState<SaveStatus>({ kind: 'idle' });
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [symptoms, setSymptoms] = useState<StoredSymptomList | null>(null);
   const dirty = !same(draft, baseline);
   const dirtyRef = useRef(dirty);
   dirtyRef.current = dirty;
@@ -38,10 +41,12 @@ export function CheckInScreen() {
 
   useEffect(() => {
     let live = true;
-    loadCheckIns().then(
-      (loaded) => {
+    Promise.all([loadCheckIns(), loadSymptomList()]).then(
+      ([loaded, symptomList]) => {
         if (!live) return;
         setList(loaded);
+        // A first-run picker being filled in keeps its draft; the form follows the stored list.
+        setSymptoms((shown) => (shown && !shown.chosen && !symptomList.chosen ? shown : symptomList));
         setLoadError(null);
         const stored = loaded.checkIns.find((c) => checkInId(c.date, c.period) === id) ?? blankCheckIn(date, period);
         setBaseline(stored);
@@ -72,11 +77,16 @@ export function CheckInScreen() {
     }
   };
 
-  const ready = shownId.current === id;
+  const ready = shownId.current === id && symptoms !== null;
   return (
     <>
       <ScreenHeader title="Check-in">How are you? A few taps, morning and evening. Leave out anything you'd rather not rate.</ScreenHeader>
       {problem && <p class="error">{problem}</p>}
+      {symptoms && !symptoms.chosen && (
+        <section class="card first-run" data-testid="first-run-symptoms">
+          <SymptomListEditor stored={symptoms} firstRun onSaved={(saved) => setSymptoms({ list: saved, chosen: true, problem: null })} />
+        </section>
+      )}
       {loadError && <p class="error">Could not read check-ins on this device: {loadError}</p>}
       <section class="card" aria-labelledby="checkin-title">
         <div class="checkin-head">
@@ -98,12 +108,12 @@ export function CheckInScreen() {
           </p>
         )}
         {ready ? (
-          <CheckInForm draft={draft} dirty={dirty} status={status} onChange={setDraft} onSave={() => void save()} />
+          <CheckInForm draft={draft} list={symptoms.list} dirty={dirty} status={status} onChange={setDraft} onSave={() => void save()} />
         ) : (
           <p class="muted">Loading…</p>
         )}
       </section>
-      {list && <RecentCheckIns list={list} current={id} />}
+      {list && <RecentCheckIns list={list} current={id} symptoms={symptoms?.list} />}
     </>
   );
 }

@@ -1,10 +1,18 @@
-import type { Rating, Scale } from '../shared/checkin';
+import type { Rating } from '../shared/checkin';
 
 const RATINGS: readonly Rating[] = [0, 1, 2, 3];
 
+/** What a 0–3 question needs: a symptom (src/shared/symptoms.ts) or a kind of exertion. */
+export interface RatedItem {
+  id: string;
+  label: string;
+  levels: readonly [string, string, string, string];
+  higherIsBetter: boolean;
+}
+
 /** Which end of a scale is better, said once under its legend. */
-function direction(scale: Scale): string {
-  return scale.higherIsBetter ? `0 ${scale.levels[0].toLowerCase()} … 3 ${scale.levels[3].toLowerCase()}` : '0 none … 3 severe';
+function direction(item: RatedItem): string {
+  return `0 ${item.levels[0].toLowerCase()} … 3 ${item.levels[3].toLowerCase()}`;
 }
 
 /**
@@ -12,27 +20,41 @@ function direction(scale: Scale): string {
  * between levels, and screen readers announce "Fatigue, Moderate, 3 of 4". The labels are the
  * large touch targets; the radio itself stays in the accessibility tree.
  */
-export function RatingGroup({ scale, value, onChange }: { scale: Scale; value: Rating | null; onChange: (value: Rating | null) => void }) {
-  const name = `rating-${scale.key}`;
+export function RatingGroup({
+  item,
+  value,
+  onChange,
+  note,
+}: {
+  item: RatedItem;
+  value: Rating | null;
+  onChange: (value: Rating | null) => void;
+  /** Said after the direction, e.g. that the symptom is no longer tracked. */
+  note?: string;
+}) {
+  const name = `rating-${item.id}`;
   return (
     <fieldset class="rating-group" data-testid={name}>
       <legend>
-        <span class="rating-label">{scale.label}</span> <span class="rating-direction muted small">({direction(scale)})</span>
+        <span class="rating-label">{item.label}</span>{' '}
+        <span class="rating-direction muted small">
+          ({direction(item)}){note ? ` ${note}` : ''}
+        </span>
       </legend>
-      <div class={`rating-options${scale.higherIsBetter ? ' better-high' : ''}`}>
+      <div class={`rating-options${item.higherIsBetter ? ' better-high' : ''}`}>
         {RATINGS.map((level) => (
           <label key={level} class="rating-option">
             <input type="radio" name={name} value={level} checked={value === level} onChange={() => onChange(level)} />
             <span class="rating-number" aria-hidden="true">
               {level}
             </span>
-            <span class="rating-word">{scale.levels[level]}</span>
+            <span class="rating-word">{item.levels[level]}</span>
           </label>
         ))}
       </div>
       {value !== null && (
         <button type="button" class="link-button small" onClick={() => onChange(null)}>
-          Clear {scale.label.toLowerCase()}
+          Clear {item.label.toLowerCase()}
         </button>
       )}
     </fieldset>

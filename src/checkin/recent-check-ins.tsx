@@ -1,4 +1,5 @@
-import { type CheckIn, SCALES } from '../shared/checkin';
+import { type CheckIn, EXERTION_SCALES, formatSleep } from '../shared/checkin';
+import { DEFAULT_SYMPTOM_LIST, ratedIds, ratingOf, type SymptomList, symptomById } from '../shared/symptoms';
 import type { CheckInList } from './check-in-store';
 
 /** How many past check-ins the list shows. */
@@ -10,14 +11,30 @@ export function formatDate(date: string): string {
   return new Date(y!, m! - 1, d!).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
 }
 
-function summary(c: CheckIn): string {
-  const parts = SCALES.filter((s) => c[s.key] !== null).map((s) => `${s.label} ${s.levels[c[s.key]!].toLowerCase()}`);
+/** Every value of a check-in in a line, symptoms no longer tracked included (by the name they have now). */
+export function summary(c: CheckIn, list: SymptomList): string {
+  const parts: string[] = [];
+  if (c.sleepMinutes !== null) parts.push(`Slept ${formatSleep(c.sleepMinutes)}`);
+  for (const id of ratedIds(c)) {
+    const symptom = symptomById(id, list);
+    parts.push(`${symptom.label} ${symptom.levels[ratingOf(c, id)!].toLowerCase()}`);
+  }
+  for (const s of EXERTION_SCALES) if (c[s.key] !== null) parts.push(`${s.label} exertion ${s.levels[c[s.key]!].toLowerCase()}`);
+  if (c.periodDay) parts.push('period day');
   if (c.note) parts.push('note');
-  return parts.length > 0 ? parts.join(' · ') : c.crash ? '' : 'Nothing rated';
+  return parts.length > 0 ? parts.join(' · ') : c.crash || c.unwell ? '' : 'Nothing rated';
 }
 
 /** The latest check-ins, each a link to edit it; and any synced doc that could not be read. */
-export function RecentCheckIns({ list, current }: { list: CheckInList; current: string }) {
+export function RecentCheckIns({
+  list,
+  current,
+  symptoms = DEFAULT_SYMPTOM_LIST,
+}: {
+  list: CheckInList;
+  current: string;
+  symptoms?: SymptomList;
+}) {
   const recent = list.checkIns.slice(0, RECENT);
   return (
     <section class="card" aria-labelledby="recent-checkins-title">
@@ -34,7 +51,8 @@ export function RecentCheckIns({ list, current }: { list: CheckInList; current: 
               <div>
                 <strong>{label}</strong>
                 {c.crash && <span class="pill pill-crash">Crash</span>}
-                <div class="muted small">{summary(c)}</div>
+                {c.unwell && <span class="pill pill-crash">Unwell</span>}
+                <div class="muted small">{summary(c, symptoms)}</div>
               </div>
               {id === current ? (
                 <span class="muted small">Open above</span>

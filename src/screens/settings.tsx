@@ -4,6 +4,7 @@ import { JoinCard } from '../account/join-card';
 import { PairingCard } from '../account/pairing-card';
 import { ArmbandCapabilitiesCard } from '../armband/ui/capabilities-card';
 import { TransfersSection } from '../backup/transfers-section';
+import { SymptomListCard } from '../checkin/symptom-list-card';
 import { EarlyWarningSettingsCard } from '../early-warning/early-warning-settings-card';
 import { PacingSettingsCard } from '../pacing/pacing-settings-card';
 import { PushCard } from '../push/push-card';
@@ -25,6 +26,7 @@ export function SettingsScreen() {
       <DevicesCard />
       <JoinCard />
       <PushCard />
+      <SymptomListCard />
       <PacingSettingsCard />
       <EarlyWarningSettingsCard />
       <ArmbandCapabilitiesCard />

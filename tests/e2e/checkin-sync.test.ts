@@ -1,8 +1,8 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCredentials, readDoc, readOutbox, readSyncLog, waitForCredentials, waitForLog } from '../helpers/app-db';
+import { readCredentials, readDoc, readOutbox, waitForCredentials } from '../helpers/app-db';
 import { eventually } from '../helpers/armband-emulation';
 import { grantAllPermissions, launchBrowser, type TestBrowser, waitForController } from '../helpers/browser';
+import { localDate, radio, syncNow } from '../helpers/checkin-page';
 import { builtAppDir, startTestServer, type TestServer } from '../helpers/server';
 import { makePairingCode } from '../helpers/sync-client';
 
@@ -10,35 +10,12 @@ let server: TestServer;
 let phone: TestBrowser;
 let laptop: TestBrowser;
 
-/** The local date in the browser (the check-in's id uses the device's own calendar day). */
-const localDate = (page: Page) =>
-  page.evaluate(() => {
-    const d = new Date();
-    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-  });
-
 async function openApp(browser: TestBrowser): Promise<void> {
   await grantAllPermissions(browser.browserCdp, server.url);
   await browser.page.goto(`${server.url}/`);
   await waitForController(browser.page);
   await waitForCredentials(browser.page);
 }
-
-/** Goes to the Sync screen through the navigation, taps "Sync now" and waits for that run's log entry. */
-async function syncNow(page: Page): Promise<void> {
-  await page.getByRole('link', { name: 'Sync', exact: true }).click();
-  const button = page.getByRole('button', { name: 'Sync now' });
-  await button.waitFor();
-  // A run the app started by itself (on opening, on coming online) must end before the button works.
-  await eventually(() => button.isEnabled(), Boolean, 20_000, '"Sync now" enabled');
-  const before = (await readSyncLog(page)).length;
-  await button.click();
-  await waitForLog(page, (_entry, log) => log.length > before && ['ok', 'nothing-to-do'].includes(log[log.length - 1]!.outcome));
-}
-
-/** A rating group's radio for one level, by the group's legend and the level's word. */
-const radio = (page: Page, group: string, level: string) =>
-  page.getByRole('group', { name: new RegExp(`^${group}`) }).getByRole('radio', { name: level, exact: true });
 
 beforeAll(async () => {
   server = await startTestServer({ staticDir: builtAppDir() });

@@ -52,7 +52,14 @@ const checkIns: CheckIn[] = [
     sleepQuality: null,
     orthostatic: 1,
     mood: 1,
+    symptoms: { headache: 2 },
+    physicalExertion: 3,
+    cognitiveExertion: 1,
+    emotionalExertion: 0,
+    sleepMinutes: null,
     crash: true,
+    unwell: true,
+    periodDay: false,
     note: 'Crashed after shopping, "bad"\n=not a formula',
     savedAt: START + 13 * 3600_000,
   },
@@ -65,7 +72,14 @@ const checkIns: CheckIn[] = [
     sleepQuality: 2,
     orthostatic: 0,
     mood: 2,
+    symptoms: {},
+    physicalExertion: null,
+    cognitiveExertion: null,
+    emotionalExertion: null,
+    sleepMinutes: 420,
     crash: false,
+    unwell: false,
+    periodDay: true,
     note: '',
     savedAt: START + 1800_000,
   },
@@ -228,7 +242,7 @@ describe('Your data', () => {
     const { page } = browser;
     await page.getByRole('button', { name: 'Export CSV' }).click();
     await page.getByRole('link', { name: /^Download steady-heart-rate-/ }).waitFor();
-    expect(await page.getByRole('list', { name: 'CSV export files' }).getByRole('link').count()).toBe(6);
+    expect(await page.getByRole('list', { name: 'CSV export files' }).getByRole('link').count()).toBe(7);
     const read = async (table: string) => {
       const { text } = await download(page, new RegExp(`^Download steady-${table}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
       expect(text.startsWith('\uFEFF')).toBe(true);
@@ -278,6 +292,17 @@ describe('Your data', () => {
       'Crashed after shopping, "bad"\n=not a formula',
       new Date(checkIns[0]?.savedAt ?? 0).toISOString(),
       String(checkIns[0]?.savedAt),
+      '1',
+      '0',
+      '',
+      '3',
+      '1',
+      '0',
+    ]);
+    expect(checkInRows[1]?.slice(12, 15)).toEqual(['0', '1', '420']);
+    expect(await read('symptom-ratings')).toEqual([
+      ['date', 'period', 'symptom_id', 'symptom_name', 'rating', 'tracked'],
+      ['2026-11-29', 'evening', 'headache', 'Headache', '2', '0'],
     ]);
     const measurements = await read('measurements');
     expect(measurements).toHaveLength(2);

@@ -8,6 +8,7 @@ import {
   GAP_TABLE,
   MEASUREMENT_TABLE,
   MESSAGE_TABLE,
+  SYMPTOM_RATING_TABLE,
   sortDocuments,
   TREATMENT_TABLE,
   tableCsv,
@@ -42,7 +43,14 @@ const checkIn = (date: string, period: 'morning' | 'evening', extra: Partial<Che
   sleepQuality: 3,
   orthostatic: 1,
   mood: 2,
+  symptoms: {},
+  physicalExertion: null,
+  cognitiveExertion: null,
+  emotionalExertion: null,
+  sleepMinutes: null,
   crash: false,
+  unwell: false,
+  periodDay: false,
   note: '',
   savedAt: Date.UTC(2026, 10, 30, 8),
   ...extra,
@@ -127,6 +135,12 @@ describe('document tables', () => {
       'note',
       'saved_at_iso',
       'saved_at_ms',
+      'unwell',
+      'period_day',
+      'sleep_minutes',
+      'physical_exertion',
+      'cognitive_exertion',
+      'emotional_exertion',
     ]);
     expect(rows.slice(1).map((r) => `${r[0]} ${r[1]}`)).toEqual(['2026-11-29 morning', '2026-11-30 morning', '2026-11-30 evening']);
     expect(rows[1]).toEqual([
@@ -142,6 +156,12 @@ describe('document tables', () => {
       '',
       '2026-11-30T08:00:00.000Z',
       String(Date.UTC(2026, 10, 30, 8)),
+      '0',
+      '0',
+      '',
+      '',
+      '',
+      '',
     ]);
     expect(rows[2]?.[9]).toBe("'-tired");
     expect(rows[3]?.[8]).toBe('1');
@@ -243,7 +263,15 @@ describe('document tables', () => {
 
   it('writes a header line and nothing else for an empty table', () => {
     expect(tableCsv(CHECK_IN_TABLE, [])).toBe(`${CHECK_IN_TABLE.columns.map((c) => c.name).join(',')}\r\n`);
-    expect(sortDocuments([])).toEqual({ checkIns: [], measurements: [], messages: [], settings: [], treatments: [], unreadable: [] });
+    expect(sortDocuments([])).toMatchObject({
+      checkIns: [],
+      symptomRatings: [],
+      measurements: [],
+      messages: [],
+      settings: [],
+      treatments: [],
+      unreadable: [],
+    });
   });
 });
 
@@ -253,6 +281,7 @@ describe('docs/export-format.md', () => {
     ['heart-rate', HEART_RATE_COLUMNS],
     ['intervals', INTERVAL_COLUMNS],
     ['check-ins', CHECK_IN_TABLE.columns],
+    ['symptom-ratings', SYMPTOM_RATING_TABLE.columns],
     ['measurements', MEASUREMENT_TABLE.columns],
     ['messages', MESSAGE_TABLE.columns],
     ['treatments', TREATMENT_TABLE.columns],

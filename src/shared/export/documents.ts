@@ -1,6 +1,7 @@
-import { type CheckIn, parseCheckInDoc, SCALES } from '../checkin';
+import { type CheckIn, EXERTION_SCALES, parseCheckInDoc, SCALES } from '../checkin';
 import { type Measurement, parseMeasurementDoc } from '../measurement';
 import type { RecordingGap } from '../samples';
+import { allSymptoms, DEFAULT_SYMPTOM_LIST, parseSymptomList, SYMPTOM_LIST_DOC_ID, type SymptomList, symptomById } from '../symptoms';
 import type { DocRecord } from '../sync/batch-codec';
 import { parseTreatmentEntry, sortEntries, type TreatmentEntry } from '../treatments';
 import { type CsvValue, csvHeader, csvLine } from './csv';
@@ -26,10 +27,34 @@ export interface UnreadableDoc {
   body: Record<string, unknown>;
 }
 
+/** One rating of a symptom beyond the six check-in columns (symptom-ratings.csv). */
+export interface SymptomRating {
+  date: string;
+  period: CheckIn['period'];
+  symptomId: string;
+  /** Its name now (a renamed symptom keeps its id). */
+  symptomName: string;
+  rating: number;
+  /** Whether the check-in asks it now. */
+  tracked: boolean;
+}
+
+/** A symptom as the JSON export lists it: every one the account knows, tracked or not. */
+export interface ExportSymptom {
+  id: string;
+  label: string;
+  custom: boolean;
+  tracked: boolean;
+}
+
 /** The device's documents, sorted into what each table exports. */
 export interface ExportDocuments {
   /** By date, morning before evening. */
   checkIns: CheckIn[];
+  /** The ratings in check-ins' `symptoms` maps, in check-in order, then by the list's order. */
+  symptomRatings: SymptomRating[];
+  /** From the `settings/symptoms` document (the default list before one was saved). */
+  symptoms: ExportSymptom[];
   /** By date. */
   measurements: Measurement[];
   /** Oldest first. */
@@ -45,7 +70,17 @@ export type ExportTreatment = TreatmentEntry & { id: string };
 
 /** Sorts documents by kind, parsing each with its kind's own parser; nothing is dropped. */
 export function sortDocuments(docs: readonly ExportDoc[]): ExportDocuments {
-  const out: ExportDocuments = { checkIns: [], measurements: [], messages: [], settings: [], treatments: [], unreadable: [] };
+  const out: ExportDocuments = {
+    checkIns: [],
+    symptomRatings: [],
+    symptoms: [],
+    measurements: [],
+    messages: [],
+    settings: [],
+    treatments: [],
+    unreadable: [],
+  };
+  let symptomList: SymptomList = DEFAULT_SYMPTOM_LIST;
   const readAt = new Map<string, string>();
   for (const doc of docs) if (doc.kind === 'message-read' && typeof doc.body.readAt === 'string') readAt.set(doc.id, doc.body.readAt);
   const unreadable = (doc: ExportDoc, reason: string) => out.unreadable.push({ kind: doc.kind, id: doc.id, reason, body: doc.body });
@@ -80,6 +115,11 @@ export function sortDocuments(docs: readonly ExportDoc[]): ExportDocuments {
         if (typeof doc.body.readAt !== 'string') unreadable(doc, 'readAt must be text');
         break; // folded into its message
       case 'settings':
+        if (doc.id === SYMPTOM_LIST_DOC_ID) {
+          const parsed = parseSymptomList(doc.body);
+          if (parsed.ok) symptomList = parsed.value;
+          else unreadable(doc, parsed.reason);
+        }
         out.settings.push({ id: doc.id, updatedAt: isoTime(doc.updatedAt), body: doc.body });
         break;
       case 'treatment': {
@@ -94,6 +134,28 @@ export function sortDocuments(docs: readonly ExportDoc[]): ExportDocuments {
   }
   const periodOrder = (c: CheckIn) => (c.period === 'morning' ? 0 : 1);
   out.checkIns.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : periodOrder(a) - periodOrder(b)));
+  out.symptoms = allSymptoms(symptomList).map((s) => ({
+    id: s.id,
+    label: s.label,
+    custom: s.custom,
+    tracked: symptomList.tracked.includes(s.id),
+  }));
+  const order = (id: string) => {
+    const at = out.symptoms.findIndex((s) => s.id === id);
+    return at === -1 ? out.symptoms.length : at;
+  };
+  for (const c of out.checkIns) {
+    const ids = Object.keys(c.symptoms).sort((a, b) => order(a) - order(b) || (a < b ? -1 : 1));
+    for (const id of ids)
+      out.symptomRatings.push({
+        date: c.date,
+        period: c.period,
+        symptomId: id,
+        symptomName: symptomById(id, symptomList).label,
+        rating: c.symptoms[id]!,
+        tracked: symptomList.tracked.includes(id),
+      });
+  }
   out.measurements.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   out.treatments = sortEntries(out.treatments);
   out.messages.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
@@ -118,8 +180,37 @@ export const CHECK_IN_TABLE: CsvTable<CheckIn> = {
     { name: 'note' },
     { name: 'saved_at_iso' },
     { name: 'saved_at_ms' },
+    // Added with issue 15, after the original columns so that they keep their positions.
+    { name: 'unwell' },
+    { name: 'period_day' },
+    { name: 'sleep_minutes' },
+    ...EXERTION_SCALES.map((scale) => ({ name: scaleColumn(scale.key) })),
   ],
-  row: (c) => [c.date, c.period, ...SCALES.map((scale) => c[scale.key]), c.crash, c.note, isoTime(c.savedAt), c.savedAt],
+  row: (c) => [
+    c.date,
+    c.period,
+    ...SCALES.map((scale) => c[scale.key]),
+    c.crash,
+    c.note,
+    isoTime(c.savedAt),
+    c.savedAt,
+    c.unwell,
+    c.periodDay,
+    c.sleepMinutes,
+    ...EXERTION_SCALES.map((scale) => c[scale.key]),
+  ],
+};
+
+export const SYMPTOM_RATING_TABLE: CsvTable<SymptomRating> = {
+  columns: [
+    { name: 'date' },
+    { name: 'period' },
+    { name: 'symptom_id' },
+    { name: 'symptom_name' },
+    { name: 'rating' },
+    { name: 'tracked' },
+  ],
+  row: (r) => [r.date, r.period, r.symptomId, r.symptomName, r.rating, r.tracked],
 };
 
 export const MEASUREMENT_TABLE: CsvTable<Measurement> = {

@@ -1,7 +1,7 @@
 import type { CheckIn } from '../checkin';
 import type { Measurement } from '../measurement';
 import type { RecordingGap } from '../samples';
-import type { ExportDocuments, ExportMessage, UnreadableDoc } from './documents';
+import type { ExportDocuments, ExportMessage, ExportSymptom, UnreadableDoc } from './documents';
 import { type ExportSample, isoTime } from './samples';
 
 /** The `format` and `version` of the JSON export; a reader checks both (docs/export-format.md). */
@@ -29,6 +29,8 @@ export interface SteadyExportV1 {
   account: { accountId: string; deviceId: string } | null;
   armbands: ExportArmband[];
   checkIns: CheckIn[];
+  /** Every symptom the account knows, for the ids in checkIns' `symptoms` maps. */
+  symptoms: ExportSymptom[];
   measurements: Measurement[];
   messages: ExportMessage[];
   settings: ExportDocuments['settings'];
@@ -74,6 +76,7 @@ export function jsonOpening(head: ExportHead): string {
     account: head.account,
     armbands: head.armbands,
     checkIns: head.documents.checkIns,
+    symptoms: head.documents.symptoms,
     measurements: head.documents.measurements,
     messages: head.documents.messages,
     settings: head.documents.settings,

@@ -6,7 +6,16 @@
 export type ExportFormat = 'csv' | 'json';
 
 /** The tables of the CSV export, in the order they are offered. */
-export const CSV_TABLES = ['heart-rate', 'intervals', 'check-ins', 'measurements', 'messages', 'treatments', 'gaps'] as const;
+export const CSV_TABLES = [
+  'heart-rate',
+  'intervals',
+  'check-ins',
+  'symptom-ratings',
+  'measurements',
+  'messages',
+  'treatments',
+  'gaps',
+] as const;
 export type CsvTableName = (typeof CSV_TABLES)[number];
 
 /** One finished file. */
