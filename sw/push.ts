@@ -2,6 +2,7 @@ import { firstDelivery } from '../src/db/push-dedup';
 import { runSyncExclusive } from '../src/db/sync-runner';
 import { NOTIFICATION_TAGS } from '../src/shared/names';
 import { parsePushTickle } from '../src/shared/push-tickle';
+import { updateBadgeAfterPush } from './badge';
 import { describePushResult, type NotificationContent } from './notify';
 import { keepPushSubscription } from './push-subscription';
 
@@ -53,6 +54,7 @@ async function handlePush(text: string | undefined): Promise<void> {
   const entry = await runSyncExclusive('push');
   const content = describePushResult(tickle, entry);
   await showIfHidden(content);
+  await updateBadgeAfterPush(tickle, entry);
   // The notification first: it must not wait on the push service.
   await keepPushSubscription('push');
 }

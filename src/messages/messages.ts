@@ -1,5 +1,6 @@
 import { signal } from '@preact/signals';
 import { docsOfKind, saveDoc } from '../db/docs';
+import { unreadCount } from '../shared/app-badge';
 
 /** A message from the care team or the service, as the server writes it (kind `message`). */
 export interface Message {
@@ -27,7 +28,7 @@ export async function loadMessages(): Promise<Message[]> {
       readAt: readAt.get(m.id) || null,
     }))
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  unreadMessages.value = list.filter((m) => !m.readAt).length;
+  unreadMessages.value = unreadCount(messages, reads);
   return list;
 }
 

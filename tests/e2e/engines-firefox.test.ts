@@ -20,7 +20,7 @@ describe('Firefox', () => {
     expect((await scenario.shownMechanisms())['other-devices']).toBe('push');
     const card = await session.run(() => document.querySelector('[data-feature="nightly-sync"]')?.textContent ?? '', null);
     expect(card).toContain('when the server nudges you');
-    // The Updates card offers to turn push on (a real subscription needs a push service: see the report in issue 13).
+    // The Updates card offers to turn push on (subscribing for real: push-sync-firefox.test.ts, with the autopush stand-in).
     const buttons = await session.run(() => [...document.querySelectorAll('button')].map((button) => button.textContent), null);
     expect(buttons).toContain('Get updates from your other devices and messages');
   });

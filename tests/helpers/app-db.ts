@@ -1,4 +1,3 @@
-import type { Page } from 'playwright-core';
 import { DB_NAME, DB_VERSION, type DeviceCredentials } from '../../src/db/schema';
 import { MINUTE_MS, type SampleChunk } from '../../src/shared/samples';
 import type { AttentionItem, OutboxEntry, SyncLogEntry } from '../../src/shared/sync/sync-store';
@@ -9,6 +8,11 @@ import type { AttentionItem, OutboxEntry, SyncLogEntry } from '../../src/shared/
  * refused, so a test never creates the database or races the app's upgrade: the app must have
  * opened it first. Store names and record shapes are those of src/db/schema.ts and src/db/sync-store.ts.
  */
+
+/** A page of the app's origin: Playwright's and puppeteer's pages both fit. */
+export interface Page {
+  evaluate(expression: string): Promise<unknown>;
+}
 
 /** IndexedDB's callbacks as promises, for functions that `inAppDb` runs in the page. */
 export interface PageIdb {
@@ -65,7 +69,7 @@ export async function inAppDb<R, A = null>(page: Page, run: InAppDb<A, R>, arg?:
 
 /** Whether the app's database exists at all (it does not before the first open, nor after "delete everything"). */
 export async function appDbExists(page: Page): Promise<boolean> {
-  return page.evaluate(async (name) => (await indexedDB.databases()).some((d) => d.name === name), DB_NAME);
+  return (await page.evaluate(`indexedDB.databases().then((all) => all.some((d) => d.name === ${JSON.stringify(DB_NAME)}))`)) as boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import puppeteer, { type ElementHandle } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle } from 'puppeteer-core';
 import type { EngineDriver } from './engine-session';
 
 /** Where Firefox is; `npm test` fails with this message rather than skip (.ci/run installs it). */
@@ -14,11 +14,25 @@ export function firefoxPath(): string {
 }
 
 /**
+ * Headless Firefox over WebDriver BiDi with a fresh profile. `prefs` go into its user.js
+ * (puppeteer's `extraPrefsFirefox`): user values win over BiDi's recommended prefs.
+ */
+export function launchFirefoxBrowser(prefs: Record<string, string | number | boolean> = {}): Promise<Browser> {
+  return puppeteer.launch({
+    browser: 'firefox',
+    executablePath: firefoxPath(),
+    headless: true,
+    protocol: 'webDriverBiDi',
+    extraPrefsFirefox: prefs,
+  });
+}
+
+/**
  * Debian's Firefox ESR over WebDriver BiDi with puppeteer-core (browser-testing.md, "Firefox").
  * Trap: `page.setOfflineMode` does not reach the service worker's fetches; stop the server instead.
  */
 export async function launchFirefox(): Promise<EngineDriver> {
-  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: firefoxPath(), headless: true, protocol: 'webDriverBiDi' });
+  const browser = await launchFirefoxBrowser();
   const page = (await browser.pages())[0] ?? (await browser.newPage());
   const lines: string[] = [];
   page.on('console', (message) => {

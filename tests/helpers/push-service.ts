@@ -16,6 +16,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ConditionWaiters } from './condition-waiters';
 
 /**
  * A local push service for tests: HTTPS on 127.0.0.1 that speaks RFC 8030 (push message
@@ -202,7 +203,7 @@ export class LocalPushService {
   readonly requests: ReceivedRequest[] = [];
   readonly #registrations = new Map<string, Registration>();
   readonly #hung = new Set<ServerResponse>();
-  readonly #listeners = new Set<() => void>();
+  readonly #waiters = new ConditionWaiters();
 
   private constructor(
     private readonly server: https.Server,
@@ -270,20 +271,11 @@ export class LocalPushService {
 
   /** Resolves once `predicate` holds (checked on every request), or rejects after `timeoutMs`. */
   waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
-    if (predicate()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#listeners.delete(check);
-        reject(new Error(`push service: condition not met within ${timeoutMs} ms (${this.requests.length} requests seen)`));
-      }, timeoutMs);
-      const check = () => {
-        if (!predicate()) return;
-        clearTimeout(timer);
-        this.#listeners.delete(check);
-        resolve();
-      };
-      this.#listeners.add(check);
-    });
+    return this.#waiters.waitFor(
+      predicate,
+      timeoutMs,
+      () => `push service: condition not met within ${timeoutMs} ms (${this.requests.length} requests seen)`,
+    );
   }
 
   async close(): Promise<void> {
@@ -305,7 +297,7 @@ export class LocalPushService {
     request.on('end', () => {
       const entry = this.receive(request, Buffer.concat(chunks), response);
       this.requests.push(entry);
-      for (const listener of [...this.#listeners]) listener();
+      this.#waiters.changed();
     });
   }
 
@@ -399,7 +391,7 @@ export class LocalPushService {
 }
 
 /** A P-256 self-signed certificate for `localhost` (also its own CA), made with the openssl CLI. */
-function selfSignedCertificate(dir: string): { key: Buffer; cert: Buffer } {
+export function selfSignedCertificate(dir: string): { key: Buffer; cert: Buffer } {
   const keyFile = path.join(dir, 'key.pem');
   const certFile = path.join(dir, 'cert.pem');
   try {
