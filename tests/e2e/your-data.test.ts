@@ -104,6 +104,18 @@ const gap: RecordingGap = {
   reason: 'disconnected',
 };
 
+/** A treatment whose name needs quoting in CSV. */
+const treatment = {
+  type: 'treatment',
+  category: 'medication',
+  name: 'LDN, low dose',
+  dose: '1 mg',
+  start: '2026-11-20',
+  stop: null,
+  note: '',
+  savedAt: START - 3600_000,
+};
+
 /** Puts documents, a gap and an armband into the app's IndexedDB the way the app stores them. */
 async function seedDocuments(page: Page): Promise<void> {
   const at = START + 3600_000;
@@ -116,6 +128,7 @@ async function seedDocuments(page: Page): Promise<void> {
       body: { text: '@team: pace yourself, "please"', from: 'Clinic', createdAt: '2026-11-28T10:00:00.000Z' },
     },
     { kind: 'message-read', id: 'msg-1', body: { readAt: '2026-11-28T12:00:00.000Z' } },
+    { kind: 'treatment', id: 'treat-1', body: treatment },
   ].map((d) => ({ ...d, key: `${d.kind}|${d.id}`, updatedAt: at }));
   const armband = { id: 'strap-1', name: 'Polar H10 7E3A', pairedAt: START - 86_400_000, lastConnectedAt: START, recording: false };
   await inAppDb(
@@ -202,8 +215,10 @@ describe('Your data', () => {
       checkIns: 2,
       measurements: 1,
       messages: 1,
+      treatments: 1,
       gaps: 1,
     });
+    expect(data.treatments).toEqual([{ id: 'treat-1', ...treatment }]);
     expect(data.heartRate).toHaveLength(strapSamples.length + demoSamples.length);
     // In time order, both sources merged; every sample exactly as seeded.
     const times = data.heartRate.map((s) => s.timeMs);
@@ -242,7 +257,7 @@ describe('Your data', () => {
     const { page } = browser;
     await page.getByRole('button', { name: 'Export CSV' }).click();
     await page.getByRole('link', { name: /^Download steady-heart-rate-/ }).waitFor();
-    expect(await page.getByRole('list', { name: 'CSV export files' }).getByRole('link').count()).toBe(7);
+    expect(await page.getByRole('list', { name: 'CSV export files' }).getByRole('link').count()).toBe(8);
     const read = async (table: string) => {
       const { text } = await download(page, new RegExp(`^Download steady-${table}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
       expect(text.startsWith('\uFEFF')).toBe(true);
@@ -319,6 +334,9 @@ describe('Your data', () => {
       'Clinic',
       '\'@team: pace yourself, "please"',
       '2026-11-28T12:00:00.000Z',
+    ]);
+    expect((await read('treatments')).slice(1)).toEqual([
+      ['treat-1', 'treatment', 'medication', 'LDN, low dose', '1 mg', '2026-11-20', '', '', new Date(treatment.savedAt).toISOString()],
     ]);
     const gaps = await read('gaps');
     expect(gaps.slice(1)).toEqual([
