@@ -212,7 +212,7 @@ describe('document tables', () => {
 
   it('writes a header line and nothing else for an empty table', () => {
     expect(tableCsv(CHECK_IN_TABLE, [])).toBe(`${CHECK_IN_TABLE.columns.map((c) => c.name).join(',')}\r\n`);
-    expect(sortDocuments([])).toEqual({ checkIns: [], measurements: [], messages: [], settings: [], unreadable: [] });
+    expect(sortDocuments([])).toEqual({ checkIns: [], measurements: [], standTests: [], messages: [], settings: [], unreadable: [] });
   });
 });
 

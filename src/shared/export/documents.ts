@@ -1,6 +1,7 @@
 import { type CheckIn, parseCheckInDoc, SCALES } from '../checkin';
 import { type Measurement, parseMeasurementDoc } from '../measurement';
 import type { RecordingGap } from '../samples';
+import { parseStandTestDoc, type StandTestDoc } from '../stand-test/document';
 import type { DocRecord } from '../sync/batch-codec';
 import { type CsvValue, csvHeader, csvLine } from './csv';
 import { type ExportColumn, isoTime } from './samples';
@@ -31,6 +32,8 @@ export interface ExportDocuments {
   checkIns: CheckIn[];
   /** By date. */
   measurements: Measurement[];
+  /** By start time. */
+  standTests: StandTestDoc[];
   /** Oldest first. */
   messages: ExportMessage[];
   settings: { id: string; updatedAt: string; body: Record<string, unknown> }[];
@@ -39,7 +42,7 @@ export interface ExportDocuments {
 
 /** Sorts documents by kind, parsing each with its kind's own parser; nothing is dropped. */
 export function sortDocuments(docs: readonly ExportDoc[]): ExportDocuments {
-  const out: ExportDocuments = { checkIns: [], measurements: [], messages: [], settings: [], unreadable: [] };
+  const out: ExportDocuments = { checkIns: [], measurements: [], standTests: [], messages: [], settings: [], unreadable: [] };
   const readAt = new Map<string, string>();
   for (const doc of docs) if (doc.kind === 'message-read' && typeof doc.body.readAt === 'string') readAt.set(doc.id, doc.body.readAt);
   const unreadable = (doc: ExportDoc, reason: string) => out.unreadable.push({ kind: doc.kind, id: doc.id, reason, body: doc.body });
@@ -54,6 +57,12 @@ export function sortDocuments(docs: readonly ExportDoc[]): ExportDocuments {
       case 'measurement': {
         const parsed = parseMeasurementDoc(doc.id, doc.body);
         if (parsed.ok) out.measurements.push(parsed.value);
+        else unreadable(doc, parsed.reason);
+        break;
+      }
+      case 'stand-test': {
+        const parsed = parseStandTestDoc(doc.id, doc.body);
+        if (parsed.ok) out.standTests.push(parsed.value);
         else unreadable(doc, parsed.reason);
         break;
       }
@@ -83,6 +92,7 @@ export function sortDocuments(docs: readonly ExportDoc[]): ExportDocuments {
   const periodOrder = (c: CheckIn) => (c.period === 'morning' ? 0 : 1);
   out.checkIns.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : periodOrder(a) - periodOrder(b)));
   out.measurements.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  out.standTests.sort((a, b) => a.startedAt - b.startedAt);
   out.messages.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   return out;
 }

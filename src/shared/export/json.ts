@@ -1,6 +1,7 @@
 import type { CheckIn } from '../checkin';
 import type { Measurement } from '../measurement';
 import type { RecordingGap } from '../samples';
+import type { StandTestDoc } from '../stand-test/document';
 import type { ExportDocuments, ExportMessage, UnreadableDoc } from './documents';
 import { type ExportSample, isoTime } from './samples';
 
@@ -30,6 +31,7 @@ export interface SteadyExportV1 {
   armbands: ExportArmband[];
   checkIns: CheckIn[];
   measurements: Measurement[];
+  standTests: StandTestDoc[];
   messages: ExportMessage[];
   settings: ExportDocuments['settings'];
   unreadableDocuments: UnreadableDoc[];
@@ -44,6 +46,7 @@ export interface ExportCounts {
   intervals: number;
   checkIns: number;
   measurements: number;
+  standTests: number;
   messages: number;
   gaps: number;
 }
@@ -73,6 +76,7 @@ export function jsonOpening(head: ExportHead): string {
     armbands: head.armbands,
     checkIns: head.documents.checkIns,
     measurements: head.documents.measurements,
+    standTests: head.documents.standTests,
     messages: head.documents.messages,
     settings: head.documents.settings,
     unreadableDocuments: head.documents.unreadable,
