@@ -4,6 +4,7 @@ import { MorningCard } from '../measurement/morning-card';
 import { PacingCard } from '../pacing/pacing-card';
 import { InstallCard } from '../pwa/install-card';
 import { RestEntry } from '../rest/rest-entry';
+import { StandTestEntry } from '../stand-test/stand-test-entry';
 import { ScreenHeader } from '../ui/screen-header';
 
 /** Live heart rate from the armband (or the demo armband), with its connection and details. */
@@ -15,6 +16,7 @@ export function TodayScreen() {
       <RestEntry />
       <MorningCard />
       <PacingCard />
+      <StandTestEntry />
       <ArmbandDetailsCard />
       <InstallCard />
     </>

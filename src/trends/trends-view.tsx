@@ -3,6 +3,7 @@ import { dayKeyOf } from '../shared/days';
 import type { TrendsResponse } from '../shared/messages';
 import type { DayRow } from '../shared/trends/day-rows';
 import { SERIES, type SeriesDef, type SeriesId, seriesById } from '../shared/trends/series';
+import { StandTestsCard } from '../stand-test/stand-tests-card';
 import { DailyChart } from './daily-chart';
 import { DataTable } from './data-table';
 import { DayChartCard } from './day-chart-card';
@@ -134,6 +135,7 @@ export function TrendsView() {
         </>
       )}
       <DayChartCard today={today} />
+      <StandTestsCard />
     </div>
   );
 }

@@ -1,6 +1,5 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { injectAxe } from '../helpers/axe';
+import { seriousViolations } from '../helpers/axe';
 import { launchBrowser, type TestBrowser, waitForController } from '../helpers/browser';
 import { builtAppDir, startTestServer, type TestServer } from '../helpers/server';
 import { SCREENS } from '../helpers/steady-app';
@@ -8,7 +7,7 @@ import { SCREENS } from '../helpers/steady-app';
 // axe-core (https://github.com/dequelabs/axe-core) on every screen, phone and desktop, light and
 // dark, with the demo armband streaming so Today shows its live state. Serious and critical
 // violations of WCAG 2.1 A/AA fail the test; the message lists each with its nodes.
-const PATHS = [...SCREENS.map((screen) => screen.path), '/measure', '/rest'];
+const PATHS = [...SCREENS.map((screen) => screen.path), '/measure', '/rest', '/stand-test'];
 
 let server: TestServer;
 let browser: TestBrowser;
@@ -25,25 +24,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.dispose();
 });
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await injectAxe(page);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Violation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe.each([
   { name: 'phone, light', viewport: { width: 390, height: 844 }, colorScheme: 'light' as const },
