@@ -43,7 +43,7 @@ export function PromptForm({ minute, bpOnly = false, onAnswer, onSkip, saveLabel
       </h3>
       <fieldset class="bp-fields">
         <legend>Blood pressure from a cuff, mmHg</legend>
-        <label>
+        <label class="bp-field">
           Systolic
           <input
             type="number"
@@ -54,7 +54,7 @@ export function PromptForm({ minute, bpOnly = false, onAnswer, onSkip, saveLabel
             onInput={(e) => setSystolic(e.currentTarget.value)}
           />
         </label>
-        <label>
+        <label class="bp-field">
           Diastolic
           <input
             type="number"

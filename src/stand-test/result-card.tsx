@@ -47,7 +47,7 @@ export function StandResult({ doc, status }: { doc: StandTestDoc; status: string
         <dt>Stood for</dt>
         <dd>{clockText(doc.stoodS)}</dd>
       </dl>
-      <table class="data-table stand-minutes" data-testid="stand-result-minutes">
+      <table class="stand-table" data-testid="stand-result-minutes">
         <caption>Heart rate each minute of standing</caption>
         <thead>
           <tr>
@@ -67,7 +67,7 @@ export function StandResult({ doc, status }: { doc: StandTestDoc; status: string
         </tbody>
       </table>
       {doc.bp.length > 0 && (
-        <table class="data-table" data-testid="stand-result-bp">
+        <table class="stand-table" data-testid="stand-result-bp">
           <caption>Blood pressure</caption>
           <thead>
             <tr>

@@ -50,7 +50,7 @@ export function RunningCard({ view, run, position, demo }: Props) {
       </h2>
       {(view.phase === 'lying' || view.phase === 'standing') && (
         <p class="stand-clock" role="timer" aria-label={`${clockText(view.elapsedS)} of ${clockText(view.phaseS)}`}>
-          <span class="value" data-testid="stand-clock">
+          <span class="stand-clock-value" data-testid="stand-clock">
             {clockText(Math.min(view.elapsedS, view.phaseS))}
           </span>{' '}
           <span class="unit">of {clockText(view.phaseS)}</span>

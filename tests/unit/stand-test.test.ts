@@ -159,7 +159,7 @@ describe('a whole test', () => {
   });
 
   it('allows 30 s without heart rate exactly', () => {
-    expect(analyseStandTest(record({ samples: [...LYING, ...STANDING.filter((s, i) => i < 100 || i >= 129)] })).ok).toBe(true);
+    expect(analyseStandTest(record({ samples: [...LYING, ...STANDING.filter((_s, i) => i < 100 || i >= 129)] })).ok).toBe(true);
   });
 
   it('refuses a test that never stood or stood under 30 s', () => {
