@@ -3,6 +3,7 @@ import { MeasureRoute } from './measurement/measure-route';
 import { CheckInScreen } from './screens/check-in';
 import { NotFoundScreen } from './screens/not-found';
 import { TodayScreen } from './screens/today';
+import { StandTestRoute } from './stand-test/stand-test-route';
 import { lazyScreen } from './ui/lazy';
 import { NavBar } from './ui/nav-bar';
 import { StatusBanners } from './ui/status-banners';
@@ -31,6 +32,7 @@ export function App() {
             <Route path="/" component={TodayScreen} />
             <Route path="/check-in" component={CheckInScreen} />
             <Route path="/measure" component={MeasureRoute} />
+            <Route path="/stand-test" component={StandTestRoute} />
             <Route path="/trends" component={TrendsScreen} />
             <Route path="/report" component={ReportScreen} />
             <Route path="/sync" component={SyncScreen} />

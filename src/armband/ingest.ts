@@ -92,7 +92,7 @@ export class ArmbandIngest {
       const droppedCount = dropped.blocker + dropped.noContact + dropped.error + dropped.range + overflow;
       const message =
         droppedCount > 0
-          ? `dropped PPI: ${dropped.blocker} movement, ${dropped.noContact} no contact, ${dropped.error} large error, ${dropped.range} out of range, ${overflow} unclaimed`
+          ? `dropped PPI: ${dropped.blocker} movement, ${dropped.noContact} no contact, ${dropped.error} large error, ${dropped.range} of 0 ms, ${overflow} unclaimed`
           : null;
       this.count((d) => ({ ...d, ppiDropped: d.ppiDropped + droppedCount, last: message ? { at: Date.now(), message } : d.last }));
     });

@@ -53,7 +53,7 @@ export interface Diagnostics {
   rejected: Record<string, number>;
   /** Readings kept with something dropped (an implausible RR interval, stray bytes). */
   warnings: number;
-  /** PPI intervals dropped: movement blocker, no contact, large error, out of range. */
+  /** PPI intervals dropped: movement blocker, no contact, large error, 0 ms. */
   ppiDropped: number;
   /** The most recent problem, in words. */
   last: { at: number; message: string } | null;

@@ -1,12 +1,13 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { TransferRecord } from '../shared/backup';
 import type { RecordingGap, SampleChunk } from '../shared/samples';
+import type { StandTestRecord } from '../shared/stand-test/protocol';
 import type { DocRecord } from '../shared/sync/batch-codec';
 import type { AttentionItem, OutboxEntry, SyncLogEntry, SyncMetaRecord } from '../shared/sync/sync-store';
 
 /** The one IndexedDB database of the app; this module is the only owner of its schema. */
 export const DB_NAME = 'steady';
-export const DB_VERSION = 6;
+export const DB_VERSION = 7;
 
 /** This device's credentials, as the server issued them. */
 export interface DeviceCredentials {
@@ -84,6 +85,11 @@ export interface SteadySchema extends DBSchema {
     value: TransferRecord<Blob | ArrayBuffer>;
     indexes: { byCreated: number };
   };
+  /** A stand test while it runs, written each second so a closed tab loses at most a second (src/stand-test/draft-store.ts). */
+  standTestDrafts: {
+    key: string;
+    value: StandTestRecord;
+  };
 }
 
 export type SteadyDb = IDBPDatabase<SteadySchema>;
@@ -131,6 +137,9 @@ export function openSteadyDb(): Promise<SteadyDb> {
       if (oldVersion < 6 && !db.objectStoreNames.contains('armbands')) {
         // Databases made by builds from before 'armbands' joined step 3 reached 4 or 5 without it.
         db.createObjectStore('armbands', { keyPath: 'id' });
+      }
+      if (oldVersion < 7) {
+        db.createObjectStore('standTestDrafts', { keyPath: 'id' });
       }
     },
     blocked() {

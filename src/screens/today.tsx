@@ -4,6 +4,7 @@ import { MorningCard } from '../measurement/morning-card';
 import { PacingCard } from '../pacing/pacing-card';
 import { InstallCard } from '../pwa/install-card';
 import { RestEntry } from '../rest/rest-entry';
+import { StandTestEntry } from '../stand-test/stand-test-entry';
 import { lazyPart } from '../ui/lazy';
 import { ScreenHeader } from '../ui/screen-header';
 
@@ -20,6 +21,7 @@ export function TodayScreen() {
       <MorningCard />
       <PacingCard />
       <EarlyWarningCard />
+      <StandTestEntry />
       <ArmbandDetailsCard />
       <InstallCard />
     </>

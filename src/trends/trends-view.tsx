@@ -4,6 +4,7 @@ import type { TrendsResponse } from '../shared/messages';
 import { chartMarks } from '../shared/treatments';
 import type { DayRow } from '../shared/trends/day-rows';
 import { SERIES, type SeriesDef, type SeriesId, seriesById } from '../shared/trends/series';
+import { StandTestsCard } from '../stand-test/stand-tests-card';
 import { TreatmentsCard } from '../treatments/treatments-card';
 import { useTreatmentEntries } from '../treatments/treatments-store';
 import { DailyChart } from './daily-chart';
@@ -140,6 +141,7 @@ export function TrendsView() {
       )}
       <DayChartCard today={today} />
       <TreatmentsCard today={today} />
+      <StandTestsCard />
     </div>
   );
 }

@@ -169,6 +169,7 @@ export async function buildJson(db: SteadyDb, options: BuildOptions): Promise<Ex
     intervals,
     checkIns: head.documents.checkIns.length,
     measurements: head.documents.measurements.length,
+    standTests: head.documents.standTests.length,
     messages: head.documents.messages.length,
     treatments: head.documents.treatments.length,
     gaps: head.gaps.length,

@@ -7,7 +7,7 @@ import { SCREENS } from '../helpers/steady-app';
 // axe-core (https://github.com/dequelabs/axe-core) on every screen, phone and desktop, light and
 // dark, with the demo armband streaming so Today shows its live state. Serious and critical
 // violations of WCAG 2.1 A/AA fail the test; the message lists each with its nodes.
-const PATHS = [...SCREENS.map((screen) => screen.path), '/measure', '/rest', '/report'];
+const PATHS = [...SCREENS.map((screen) => screen.path), '/measure', '/rest', '/report', '/stand-test'];
 
 let server: TestServer;
 let browser: TestBrowser;

@@ -118,27 +118,36 @@ describe('parseHeartRateMeasurement: malformed input is rejected', () => {
 });
 
 describe('parseHeartRateMeasurement: kept with warnings', () => {
-  it('drops RR intervals outside 250–2500 ms, names them, and keeps the reading', () => {
-    // raw 200 → 195 ms, raw 1024 → 1000 ms, raw 3072 → 3000 ms
+  it('keeps RR intervals outside 250–2500 ms, names them, and keeps the reading', () => {
+    // raw 200 → 195 ms, raw 1024 → 1000 ms, raw 3072 → 3000 ms: the HRV maths rejects the outliers itself.
     const result = parseHeartRateMeasurement(view([0x16, 0x48, 0xc8, 0x00, 0x00, 0x04, 0x00, 0x0c]));
     expect(result).toEqual({
       ok: true,
-      value: { bpm: 72, contact: true, rrMs: [1000] },
-      warnings: ['dropped RR intervals outside 250–2500 ms: 195, 3000'],
+      value: { bpm: 72, contact: true, rrMs: [195, 1000, 3000] },
+      warnings: ['kept RR intervals outside 250–2500 ms for the HRV analysis to reject: 195, 3000'],
     });
   });
 
   it.each([
-    { raw: 255, ms: 249, kept: false },
-    { raw: 256, ms: 250, kept: true },
-    { raw: 2560, ms: 2500, kept: true },
-    { raw: 2561, ms: 2501, kept: false },
-    { raw: 0, ms: 0, kept: false },
-    { raw: 0xffff, ms: 63999, kept: false },
-  ])('RR raw $raw is $ms ms: kept $kept', ({ raw, ms, kept }) => {
+    { raw: 255, ms: 249, plausible: false },
+    { raw: 256, ms: 250, plausible: true },
+    { raw: 2560, ms: 2500, plausible: true },
+    { raw: 2561, ms: 2501, plausible: false },
+    { raw: 0xffff, ms: 63999, plausible: false },
+  ])('RR raw $raw is $ms ms, kept; plausible $plausible', ({ raw, ms, plausible }) => {
     const result = parseHeartRateMeasurement(view([0x10, 0x48, raw & 0xff, raw >> 8]));
-    expect(result.ok && result.value.rrMs).toEqual(kept ? [ms] : []);
-    expect(result.ok && result.warnings).toEqual(kept ? [] : [`dropped RR intervals outside 250–2500 ms: ${ms}`]);
+    expect(result.ok && result.value.rrMs).toEqual([ms]);
+    expect(result.ok && result.warnings).toEqual(
+      plausible ? [] : [`kept RR intervals outside 250–2500 ms for the HRV analysis to reject: ${ms}`],
+    );
+  });
+
+  it('drops an RR interval of 0 ms, which spans no time, with a warning', () => {
+    expect(parseHeartRateMeasurement(view([0x10, 0x48, 0x00, 0x00, 0x00, 0x04]))).toEqual({
+      ok: true,
+      value: { bpm: 72, contact: null, rrMs: [1000] },
+      warnings: ['dropped 1 RR interval(s) of 0 ms'],
+    });
   });
 
   it('accepts the RR flag with no intervals, with a warning', () => {
@@ -165,7 +174,7 @@ describe('parseHeartRateMeasurement: properties', () => {
         const result = parseHeartRateMeasurement(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
         if (!result.ok) return typeof result.reason === 'string' && result.reason.length > 0;
         const { bpm, rrMs } = result.value;
-        return bpm > 0 && rrMs.every((ms) => Number.isInteger(ms) && ms >= 250 && ms <= 2500);
+        return bpm > 0 && rrMs.every((ms) => Number.isInteger(ms) && ms >= 1 && ms <= 63_999);
       }),
       { numRuns: 5000 },
     );
@@ -192,13 +201,14 @@ describe('parseHeartRateMeasurement: properties', () => {
     );
   });
 
-  it('keeps exactly the plausible intervals of any encodable list', () => {
+  it('keeps every interval of any encodable list but 0 ms, and warns once per kind of outlier', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 63_999 }), { minLength: 1, maxLength: 12 }), (rrMs) => {
         const result = parseHeartRateMeasurement(new DataView(encodeHeartRateMeasurement({ bpm: 70, rrMs }).buffer));
-        const plausible = rrMs.filter((ms) => ms >= 250 && ms <= 2500);
-        expect(result.ok && result.value.rrMs).toEqual(plausible);
-        expect(result.ok && result.warnings.length).toBe(plausible.length === rrMs.length ? 0 : 1);
+        const nonZero = rrMs.filter((ms) => ms > 0);
+        const implausible = nonZero.filter((ms) => ms < 250 || ms > 2500);
+        expect(result.ok && result.value.rrMs).toEqual(nonZero);
+        expect(result.ok && result.warnings.length).toBe((nonZero.length < rrMs.length ? 1 : 0) + (implausible.length > 0 ? 1 : 0));
       }),
     );
   });

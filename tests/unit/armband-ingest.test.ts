@@ -68,9 +68,9 @@ describe('ingesting armband values', () => {
     expect(diagnostics.value.last?.message).toContain(code);
   });
 
-  it('keeps the bpm but counts a warning when an RR interval is implausible', () => {
+  it('records an implausible RR interval for the HRV maths to reject, and counts a warning', () => {
     ingest.heartRate(view(encodeHeartRateMeasurement({ bpm: 70, rrMs: [850, 3000] })));
-    expect(recorded[0]?.sample.intervalsMs).toEqual([850]);
+    expect(recorded[0]?.sample.intervalsMs).toEqual([850, 3000]);
     expect(diagnostics.value).toMatchObject({ kept: 1, warnings: 1 });
   });
 

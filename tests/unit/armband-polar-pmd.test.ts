@@ -206,16 +206,17 @@ describe('usablePpiIntervals', () => {
       ...ppiSampleBytes(0, 964, 10, 0x07), // blocker: moved
       ...ppiSampleBytes(0, 950, 9, 0x04), // contact supported, not detected
       ...ppiSampleBytes(0, 947, 45, 0x06), // error estimate too large
-      ...ppiSampleBytes(0, 200, 5, 0x06), // too short
-      ...ppiSampleBytes(0, 2600, 5, 0x06), // too long
+      ...ppiSampleBytes(0, 200, 5, 0x06), // too short: kept for the HRV maths to reject
+      ...ppiSampleBytes(0, 2600, 5, 0x06), // too long: kept, it is time that passed
+      ...ppiSampleBytes(0, 0, 5, 0x06), // 0 ms: no interval
       ...ppiSampleBytes(0, 1002, 30, 0x06), // error at the limit: kept
       ...ppiSampleBytes(0, 990, 12, 0x00), // contact not supported: kept
     ];
     const parsed = parsePpiFrame(view(frame));
     if (!parsed.ok) throw new Error(parsed.reason);
     expect(usablePpiIntervals(parsed.samples)).toEqual({
-      intervalsMs: [981, 1002, 990],
-      dropped: { blocker: 1, noContact: 1, error: 1, range: 2 },
+      intervalsMs: [981, 200, 2600, 1002, 990],
+      dropped: { blocker: 1, noContact: 1, error: 1, range: 1 },
     });
   });
 
@@ -238,11 +239,12 @@ describe('usablePpiIntervals', () => {
   });
 
   it.each([
-    [249, false],
-    [250, true],
+    [0, false],
+    [1, true],
+    [249, true],
     [2500, true],
-    [2501, false],
-  ])('interval %i ms kept: %s', (ppMs, kept) => {
+    [3000, true],
+  ])('interval %i ms kept: %s (outliers are the HRV maths to reject)', (ppMs, kept) => {
     expect(usablePpiIntervals([sample(ppMs, 0)]).intervalsMs).toEqual(kept ? [ppMs] : []);
   });
 
@@ -260,9 +262,7 @@ describe('usablePpiIntervals', () => {
         const { intervalsMs, dropped } = usablePpiIntervals(samples);
         const total = intervalsMs.length + dropped.blocker + dropped.noContact + dropped.error + dropped.range;
         expect(total).toBe(samples.length);
-        const kept = samples.filter(
-          (s) => !s.blocker && (s.skinContact || !s.skinContactSupported) && s.errorMs <= 30 && s.ppMs >= 250 && s.ppMs <= 2500,
-        );
+        const kept = samples.filter((s) => !s.blocker && (s.skinContact || !s.skinContactSupported) && s.errorMs <= 30 && s.ppMs > 0);
         expect(intervalsMs).toEqual(kept.map((s) => s.ppMs));
       }),
     );

@@ -45,6 +45,7 @@ function write(h: ExportHead, slices: ExportSample[][]): string {
         intervals,
         checkIns: d.checkIns.length,
         measurements: d.measurements.length,
+        standTests: d.standTests.length,
         messages: d.messages.length,
         treatments: d.treatments.length,
         gaps: h.gaps.length,
@@ -100,6 +101,7 @@ describe('the JSON export', () => {
       'checkIns',
       'symptoms',
       'measurements',
+      'standTests',
       'messages',
       'settings',
       'treatments',
@@ -198,7 +200,16 @@ describe('the JSON export', () => {
         intervalsMs: [950],
       },
     ]);
-    expect(parsed.counts).toEqual({ heartRateSamples: 3, intervals: 3, checkIns: 1, measurements: 0, messages: 1, treatments: 1, gaps: 1 });
+    expect(parsed.counts).toEqual({
+      heartRateSamples: 3,
+      intervals: 3,
+      checkIns: 1,
+      measurements: 0,
+      standTests: 0,
+      messages: 1,
+      treatments: 1,
+      gaps: 1,
+    });
   });
 
   it('is valid with no data at all', () => {
@@ -217,7 +228,7 @@ describe('the JSON export', () => {
       unreadableDocuments: [],
       gaps: [],
       heartRate: [],
-      counts: { heartRateSamples: 0, intervals: 0, checkIns: 0, measurements: 0, messages: 0, treatments: 0, gaps: 0 },
+      counts: { heartRateSamples: 0, intervals: 0, checkIns: 0, measurements: 0, standTests: 0, messages: 0, treatments: 0, gaps: 0 },
     });
   });
 

@@ -267,6 +267,7 @@ describe('document tables', () => {
       checkIns: [],
       symptomRatings: [],
       measurements: [],
+      standTests: [],
       messages: [],
       settings: [],
       treatments: [],

@@ -133,7 +133,7 @@ function checkMean(bpm: number): number {
   return bpm;
 }
 
-// Keeps every interval inside what the parsers accept, so demo data never trips their filters.
+// Keeps every interval inside the plausible range, so demo data never trips the parsers' warnings.
 function clamp(ms: number): number {
   return Math.round(Math.min(Math.max(ms, MIN_INTERVAL_MS + 50), MAX_INTERVAL_MS - 500));
 }

@@ -25,7 +25,11 @@ export interface HeartRateMeasurement {
   contact: boolean | null;
   /** Cumulative energy expended in kJ since the strap's last reset; saturates at 65535. */
   energyKJ?: number;
-  /** Beat intervals in whole ms, oldest first, implausible ones already dropped. */
+  /**
+   * Beat intervals in whole ms, oldest first, every one the strap sent except 0 ms. Implausible
+   * ones are kept (and named in a warning): a 3 s interval is 3 s of missed beats, and dropping
+   * it would make the beats either side look consecutive to the HRV maths, which gates them itself.
+   */
   rrMs: number[];
 }
 
@@ -68,13 +72,21 @@ export function parseHeartRateMeasurement(view: DataView): HeartRateParse {
   if (flags & RR_PRESENT) {
     if (rest % 2 !== 0) return reject('truncated', `RR-interval field has an odd byte count (${rest})`);
     if (rest === 0) warnings.push('RR-interval flag set but no intervals sent');
-    const dropped: number[] = [];
+    let zeros = 0;
+    const implausible: number[] = [];
     for (; offset < length; offset += 2) {
       const ms = Math.round((view.getUint16(offset, true) * 1000) / RR_UNITS_PER_SECOND);
-      (isPlausibleIntervalMs(ms) ? rrMs : dropped).push(ms);
+      // 0 ms spans no time, so it is no interval (and sync refuses it): the only one dropped.
+      if (ms === 0) zeros++;
+      else rrMs.push(ms);
+      if (ms > 0 && !isPlausibleIntervalMs(ms)) implausible.push(ms);
     }
-    // One bad interval should not cost the reading: drop it, keep the bpm, say so.
-    if (dropped.length > 0) warnings.push(`dropped RR intervals outside ${MIN_INTERVAL_MS}–${MAX_INTERVAL_MS} ms: ${dropped.join(', ')}`);
+    if (zeros > 0) warnings.push(`dropped ${zeros} RR interval(s) of 0 ms`);
+    // Kept so the analysis sees the break (src/shared/hrv/artifacts.ts counts each as an artifact).
+    if (implausible.length > 0)
+      warnings.push(
+        `kept RR intervals outside ${MIN_INTERVAL_MS}–${MAX_INTERVAL_MS} ms for the HRV analysis to reject: ${implausible.join(', ')}`,
+      );
   } else if (rest > 0) {
     warnings.push(`ignored ${rest} trailing byte(s) the flags do not announce`);
   }

@@ -1,7 +1,8 @@
 /**
  * The beat intervals Steady believes. Straps and optical sensors both emit the odd impossible
- * interval (a missed or doubled detection); one of them would swing HRV maths far more than a
- * dropped beat does, so they are filtered where they arrive.
+ * interval (a missed or doubled detection). The parsers keep and name them rather than drop
+ * them: a dropped interval would make the beats either side look consecutive, so the HRV maths
+ * (src/shared/hrv/artifacts.ts) sees every one, rejects it and takes no difference across it.
  */
 
 /** Shortest interval kept, in ms (240 bpm): anything shorter is a detection artefact. */

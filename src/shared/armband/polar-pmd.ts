@@ -5,7 +5,6 @@
  * polarofficial/polar-ble-sdk sources (BlePMDClient.kt, PmdControlPointCommand.kt,
  * PmdControlPointResponse.kt, PmdDataFrame.kt, model/PpiData.kt) and its PpiDataTest vectors.
  */
-import { isPlausibleIntervalMs } from './interval-range';
 
 /** The PMD service. */
 export const PMD_SERVICE_UUID = 'fb005c80-02e7-f387-1cad-8acd2d8df0c8';
@@ -184,7 +183,9 @@ export interface UsablePpi {
  * Keeps the PPI intervals that can be trusted, oldest first. A sample is dropped, counted under
  * the first reason that applies: blocker set (movement); skin contact supported but absent
  * (Polar's documentation/PPIData.md says to discard both); error estimate over `maxErrorMs`;
- * interval outside 250–2500 ms.
+ * an interval of 0 ms (`range`), which spans no time. An implausible but measured interval (say
+ * 3 s) is kept: it is time that passed, and the HRV maths rejects it and breaks the run there
+ * (src/shared/hrv/artifacts.ts) rather than join the beats either side.
  */
 export function usablePpiIntervals(samples: readonly PpiSample[], maxErrorMs = 30): UsablePpi {
   const result: UsablePpi = { intervalsMs: [], dropped: { blocker: 0, noContact: 0, error: 0, range: 0 } };
@@ -192,7 +193,7 @@ export function usablePpiIntervals(samples: readonly PpiSample[], maxErrorMs = 3
     if (sample.blocker) result.dropped.blocker++;
     else if (sample.skinContactSupported && !sample.skinContact) result.dropped.noContact++;
     else if (sample.errorMs > maxErrorMs) result.dropped.error++;
-    else if (!isPlausibleIntervalMs(sample.ppMs)) result.dropped.range++;
+    else if (sample.ppMs === 0) result.dropped.range++;
     else result.intervalsMs.push(sample.ppMs);
   }
   return result;

@@ -1,6 +1,7 @@
 import { type CheckIn, EXERTION_SCALES, parseCheckInDoc, SCALES } from '../checkin';
 import { type Measurement, parseMeasurementDoc } from '../measurement';
 import type { RecordingGap } from '../samples';
+import { parseStandTestDoc, type StandTestDoc } from '../stand-test/document';
 import { allSymptoms, DEFAULT_SYMPTOM_LIST, parseSymptomList, SYMPTOM_LIST_DOC_ID, type SymptomList, symptomById } from '../symptoms';
 import type { DocRecord } from '../sync/batch-codec';
 import { parseTreatmentEntry, sortEntries, type TreatmentEntry } from '../treatments';
@@ -57,6 +58,8 @@ export interface ExportDocuments {
   symptoms: ExportSymptom[];
   /** By date. */
   measurements: Measurement[];
+  /** By start time. */
+  standTests: StandTestDoc[];
   /** Oldest first. */
   messages: ExportMessage[];
   settings: { id: string; updatedAt: string; body: Record<string, unknown> }[];
@@ -75,6 +78,7 @@ export function sortDocuments(docs: readonly ExportDoc[]): ExportDocuments {
     symptomRatings: [],
     symptoms: [],
     measurements: [],
+    standTests: [],
     messages: [],
     settings: [],
     treatments: [],
@@ -95,6 +99,12 @@ export function sortDocuments(docs: readonly ExportDoc[]): ExportDocuments {
       case 'measurement': {
         const parsed = parseMeasurementDoc(doc.id, doc.body);
         if (parsed.ok) out.measurements.push(parsed.value);
+        else unreadable(doc, parsed.reason);
+        break;
+      }
+      case 'stand-test': {
+        const parsed = parseStandTestDoc(doc.id, doc.body);
+        if (parsed.ok) out.standTests.push(parsed.value);
         else unreadable(doc, parsed.reason);
         break;
       }
@@ -158,6 +168,7 @@ export function sortDocuments(docs: readonly ExportDoc[]): ExportDocuments {
   }
   out.measurements.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   out.treatments = sortEntries(out.treatments);
+  out.standTests.sort((a, b) => a.startedAt - b.startedAt);
   out.messages.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   return out;
 }

@@ -1,6 +1,7 @@
 import type { CheckIn } from '../checkin';
 import type { Measurement } from '../measurement';
 import type { RecordingGap } from '../samples';
+import type { StandTestDoc } from '../stand-test/document';
 import type { ExportDocuments, ExportMessage, ExportSymptom, UnreadableDoc } from './documents';
 import { type ExportSample, isoTime } from './samples';
 
@@ -32,6 +33,7 @@ export interface SteadyExportV1 {
   /** Every symptom the account knows, for the ids in checkIns' `symptoms` maps. */
   symptoms: ExportSymptom[];
   measurements: Measurement[];
+  standTests: StandTestDoc[];
   messages: ExportMessage[];
   settings: ExportDocuments['settings'];
   treatments: ExportDocuments['treatments'];
@@ -47,6 +49,7 @@ export interface ExportCounts {
   intervals: number;
   checkIns: number;
   measurements: number;
+  standTests: number;
   messages: number;
   treatments: number;
   gaps: number;
@@ -78,6 +81,7 @@ export function jsonOpening(head: ExportHead): string {
     checkIns: head.documents.checkIns,
     symptoms: head.documents.symptoms,
     measurements: head.documents.measurements,
+    standTests: head.documents.standTests,
     messages: head.documents.messages,
     settings: head.documents.settings,
     treatments: head.documents.treatments,

@@ -13,8 +13,8 @@ import { ByteReader, ByteWriter, DecodeError } from './varint';
  */
 
 /** Kinds of small JSON records that sync besides heart-rate chunks. */
-export type DocKind = 'checkin' | 'measurement' | 'message' | 'message-read' | 'settings' | 'treatment';
-export const DOC_KINDS: readonly DocKind[] = ['checkin', 'measurement', 'message', 'message-read', 'settings', 'treatment'];
+export type DocKind = 'checkin' | 'measurement' | 'message' | 'message-read' | 'settings' | 'treatment' | 'stand-test';
+export const DOC_KINDS: readonly DocKind[] = ['checkin', 'measurement', 'message', 'message-read', 'settings', 'treatment', 'stand-test'];
 /** Kinds only the server writes (messages from a care team or the service). */
 export const SERVER_DOC_KINDS: readonly DocKind[] = ['message'];
 
