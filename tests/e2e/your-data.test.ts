@@ -215,6 +215,7 @@ describe('Your data', () => {
       checkIns: 2,
       measurements: 1,
       messages: 1,
+      standTests: 0,
       treatments: 1,
       gaps: 1,
     });
