@@ -2,7 +2,8 @@ import type { SteadyDb } from '../db/schema';
 import type { DayKey } from '../shared/days';
 import type { TrendsResponse } from '../shared/messages';
 import type { ReportNote } from '../shared/report/report-layout';
-import type { ReportStandTest } from '../shared/report/stand-tests';
+import { type ReportStandTest, reportStandTest } from '../shared/report/stand-tests';
+import { parseStandTestDoc } from '../shared/stand-test/document';
 import { dailyJob } from './trends-jobs';
 import { readTrendDocs } from './trends-read';
 
@@ -35,12 +36,14 @@ export async function readNotes(db: SteadyDb, first: DayKey, last: DayKey): Prom
 }
 
 /**
- * The adapter from stored stand tests to the report's list, for tests in [from, to).
- * TODO(issue 14 part 1): the stand test and its synced document kind are being built alongside
- * this report; once that kind exists, read its docs here (the `docs` store's byKind index), parse
- * them with its parser and map each to ReportStandTest. Until then no stand test can be stored,
- * so there is none to list and the summary says "None in this period."
+ * The stored stand tests that stood in [from, to), oldest first, as the report lists them. A
+ * document this version cannot read is left out of the report (the export keeps it whole).
  */
-export async function readStandTests(_db: SteadyDb, _from: number, _to: number): Promise<ReportStandTest[]> {
-  return [];
+export async function readStandTests(db: SteadyDb, from: number, to: number): Promise<ReportStandTest[]> {
+  const tests: ReportStandTest[] = [];
+  for (const doc of await db.getAllFromIndex('docs', 'byKind', 'stand-test')) {
+    const parsed = parseStandTestDoc(doc.id, doc.body);
+    if (parsed.ok && parsed.value.standAt >= from && parsed.value.standAt < to) tests.push(reportStandTest(parsed.value));
+  }
+  return tests.sort((a, b) => a.at - b.at);
 }

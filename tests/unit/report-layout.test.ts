@@ -7,7 +7,8 @@ import { type DrawOp, encodableText, hatchLines, type PageDrawing, type TextMetr
 import { dayList, driftSpan, reportDay, reportDuration, reportFigures, zoneMinutesOf } from '../../src/shared/report/figures';
 import { DEFAULT_SECTIONS, defaultPaper, type ReportOptions, reportOptionsProblem } from '../../src/shared/report/options';
 import { layoutReport, type ReportInput } from '../../src/shared/report/report-layout';
-import { type ReportStandTest, standTestCells } from '../../src/shared/report/stand-tests';
+import { type ReportStandTest, reportStandTest, standTestCells } from '../../src/shared/report/stand-tests';
+import type { StandTestDoc } from '../../src/shared/stand-test/document';
 import type { DayRow } from '../../src/shared/trends/day-rows';
 
 const noRatings = () => Object.fromEntries(SCALES.map((s) => [s.key, null])) as Record<ScaleKey, number | null>;
@@ -124,6 +125,32 @@ describe('wording', () => {
     expect(
       standTestCells({ ...test, protocol: null, rise: null, criterionMet: null, stopped: false, standingS: 600 }, () => 'x').slice(1),
     ).toEqual(['-', '64 bpm', '-', '-', '10 min standing']);
+  });
+});
+
+describe('stand tests in the report', () => {
+  it('reads a stored stand test: free-standing is an active stand, a stop is kept', () => {
+    const stored = {
+      standAt: 1_000,
+      position: 'free',
+      baselineHr: 62.5,
+      riseBpm: 41,
+      thresholdBpm: 40,
+      meetsHrCriterion: true,
+      stop: { at: 101_000, reason: 'sit-down' },
+      stoodS: 100,
+    } as StandTestDoc;
+    expect(reportStandTest(stored)).toEqual({
+      at: 1_000,
+      protocol: 'active',
+      baselineBpm: 62.5,
+      rise: 41,
+      criterionBpm: 40,
+      criterionMet: true,
+      stopped: true,
+      standingS: 100,
+    });
+    expect(reportStandTest({ ...stored, position: 'lean', stop: null })).toMatchObject({ protocol: 'lean', stopped: false });
   });
 });
 

@@ -1,9 +1,9 @@
 /**
- * Stand tests as the report shows them. The stand test and its document kind are issue 14 part 1;
- * the report takes this small typed list, whatever stores it, so the summary's "Stand tests" block
- * is ready before the first test is saved. The worker's adapter (src/workers/report-read.ts,
- * `readStandTests`) is the one place that turns stored documents into it.
+ * Stand tests as the report shows them: a small typed list, made from the synced `stand-test`
+ * documents (src/shared/stand-test/document.ts) by `reportStandTest`; the worker's adapter
+ * (src/workers/report-read.ts, `readStandTests`) reads and parses them.
  */
+import type { StandTestDoc } from '../stand-test/document';
 
 /** One stand test, reduced to what a clinician reads first. */
 export interface ReportStandTest {
@@ -36,4 +36,18 @@ export function standTestCells(test: ReportStandTest, dateLabel: (at: number) =>
     test.criterionMet === null || test.criterionBpm === null ? '-' : `${test.criterionMet ? 'reached' : 'below'} ${test.criterionBpm} bpm`,
     test.stopped ? `stopped after ${minutes} min` : `${minutes} min standing`,
   ];
+}
+
+/** A stored stand test as the report lists it: lean or free-standing, the sustained rise against its criterion. */
+export function reportStandTest(doc: StandTestDoc): ReportStandTest {
+  return {
+    at: doc.standAt,
+    protocol: doc.position === 'lean' ? 'lean' : 'active',
+    baselineBpm: doc.baselineHr,
+    rise: doc.riseBpm,
+    criterionBpm: doc.thresholdBpm,
+    criterionMet: doc.meetsHrCriterion,
+    stopped: doc.stop !== null,
+    standingS: doc.stoodS,
+  };
 }
