@@ -1,12 +1,15 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { loadSymptomList } from '../checkin/symptom-list-store';
 import { addDays, dayKeyOf } from '../shared/days';
 import type { TrendsResponse } from '../shared/messages';
+import { EXTRA_SYMPTOMS, SYMPTOM_LIST_DOC_ID, type SymptomList } from '../shared/symptoms';
 import { chartMarks } from '../shared/treatments';
 import type { DayRow } from '../shared/trends/day-rows';
-import { SERIES, type SeriesDef, type SeriesId, seriesById } from '../shared/trends/series';
+import { SERIES, type SeriesDef, type SeriesId, seriesById, symptomSeries } from '../shared/trends/series';
 import { StandTestsCard } from '../stand-test/stand-tests-card';
 import { TreatmentsCard } from '../treatments/treatments-card';
 import { useTreatmentEntries } from '../treatments/treatments-store';
+import { useDocChanges } from '../ui/use-doc-changes';
 import { DailyChart } from './daily-chart';
 import { DataTable } from './data-table';
 import { DayChartCard } from './day-chart-card';
@@ -61,7 +64,20 @@ export function TrendsView() {
   // Every day has a value (remembered or counted); `verifying` may still replace a few.
   const complete = data !== null && data.loadsPending === 0;
   const settled = complete && !data.verifying;
-  const symptomSeries = useMemo(() => [seriesById(symptom)], [symptom]);
+  const [symptomList, setSymptomList] = useState<SymptomList | null>(null);
+  useDocChanges('settings', () => void loadSymptomList().then((stored) => setSymptomList(stored.list)), SYMPTOM_LIST_DOC_ID);
+  // The six, then every other symptom that is tracked or was rated in these days, by its current name.
+  const symptomChoices = useMemo(() => {
+    const others = [...EXTRA_SYMPTOMS, ...(symptomList?.custom ?? []).map((c) => ({ id: c.id, label: c.label }))];
+    const rated = new Set((rows ?? []).flatMap((row) => Object.keys(row.otherRatings)));
+    const shown = others.filter((s) => symptomList?.tracked.includes(s.id) || rated.has(s.id));
+    for (const id of rated) if (!others.some((s) => s.id === id)) shown.push({ id, label: id });
+    return [...SYMPTOM_CHOICES, ...shown.map(symptomSeries)];
+  }, [symptomList, rows]);
+  const chartedSymptom = useMemo(
+    () => [symptomChoices.find((s) => s.id === symptom) ?? seriesById('symptomSum')],
+    [symptom, symptomChoices],
+  );
   const overlay = useMemo<SeriesDef[]>(
     () => [seriesById(overlayA), ...(overlayB !== overlayA ? [seriesById(overlayB)] : [])],
     [overlayA, overlayB],
@@ -111,9 +127,9 @@ export function TrendsView() {
           </TrendCard>
           <TrendCard
             title="Symptoms"
-            control={<SeriesSelect label="Show" value={symptom} choices={SYMPTOM_CHOICES} onChange={setSymptom} id="symptom-series" />}
+            control={<SeriesSelect label="Show" value={symptom} choices={symptomChoices} onChange={setSymptom} id="symptom-series" />}
           >
-            <DailyChart rows={rows} series={symptomSeries} marks={marks} onPainted={onPainted} />
+            <DailyChart rows={rows} series={chartedSymptom} marks={marks} onPainted={onPainted} />
           </TrendCard>
           <TrendCard title="Time above threshold">
             <DailyChart rows={rows} series={above} marks={marks} onPainted={onPainted} />

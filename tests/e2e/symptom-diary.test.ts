@@ -171,6 +171,16 @@ describe('a diary fitted to the person', () => {
     expect(await page.getByTestId('recent-checkins').textContent()).toContain('Ringing ears severe');
   });
 
+  it('charts a symptom of their own on Trends by its current name, untracked but rated', async () => {
+    const { page } = phone;
+    await page.getByRole('link', { name: 'Trends', exact: true }).click();
+    await page.getByLabel('Show', { exact: true }).selectOption({ label: 'Ringing ears' });
+    const summary = page.locator('[data-summary^="symptom:c-"]');
+    await summary.waitFor({ timeout: 10_000 });
+    // One evening rated 3 (severe) in the last 30 days.
+    expect(await summary.textContent()).toMatch(/^Ringing ears averaged 3\.0 over 30 days \(1 with a value\), 3 every time\./);
+  });
+
   it('the check-in with the new fields appears on a second device after it joins and syncs', async () => {
     await syncNow(phone.page);
     const { code } = await makePairingCode(server.url, (await readCredentials(phone.page))!.deviceToken);

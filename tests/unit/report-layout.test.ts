@@ -22,6 +22,7 @@ function row(date: string, zones: [number, number, number] | null, over: Partial
     restingHr: null,
     stability: null,
     ratings: noRatings(),
+    otherRatings: {},
     symptomSum: null,
     crash: false,
     aboveThresholdMin: zones ? zones[2] : null,

@@ -17,6 +17,7 @@ function row(date: DayKey, fields: Partial<DayRow> = {}): DayRow {
     restingHr: null,
     stability: null,
     ratings,
+    otherRatings: {},
     symptomSum: null,
     crash: false,
     aboveThresholdMin: null,

@@ -5,9 +5,9 @@ import type { Measurement } from '../../src/shared/measurement';
 import { zoneBounds } from '../../src/shared/pacing/zones';
 import { appendToChunk, emptyChunk, type HeartRateSample, type SampleChunk } from '../../src/shared/samples';
 import { dayFigures, loadOfDay } from '../../src/shared/trends/day-load';
-import { boundsFor, buildDayRows, symptomSum, worstRatings } from '../../src/shared/trends/day-rows';
+import { boundsFor, buildDayRows, symptomSum, worstOtherRatings, worstRatings } from '../../src/shared/trends/day-rows';
 import { columnsFromChunks } from '../../src/shared/trends/day-samples';
-import { seriesById } from '../../src/shared/trends/series';
+import { seriesById, symptomSeries } from '../../src/shared/trends/series';
 import { summarise, summarySentence } from '../../src/shared/trends/summary';
 
 /** Local time on 12 Nov 2026, whatever the machine's time zone. */
@@ -228,5 +228,18 @@ describe('summaries', () => {
     expect(summarySentence(rows.slice(0, 1), seriesById('restingHr'), label)).toBe(
       'Resting heart rate averaged 60 bpm over 1 day, 60 bpm every time.',
     );
+  });
+});
+
+describe('symptoms beyond the six', () => {
+  it('takes the worst of the day for each, and charts any one of them by name', () => {
+    const morning = { ...blankCheckIn('2026-11-12', 'morning'), symptoms: { headache: 1, 'c-tinnitus': 3 } } as const;
+    const evening = { ...blankCheckIn('2026-11-12', 'evening'), symptoms: { headache: 2 } } as const;
+    expect(worstOtherRatings([morning, evening])).toEqual({ headache: 2, 'c-tinnitus': 3 });
+    const [row] = buildDayRows(['2026-11-12', '2026-11-13'], [], [morning, evening], new Map());
+    const tinnitus = symptomSeries({ id: 'c-tinnitus', label: 'Tinnitus' });
+    expect(tinnitus).toMatchObject({ id: 'symptom:c-tinnitus', label: 'Tinnitus', range: [0, 3] });
+    expect(row && tinnitus.value(row)).toBe(3);
+    expect(symptomSeries({ id: 'nausea', label: 'Nausea' }).value(row!)).toBeNull();
   });
 });

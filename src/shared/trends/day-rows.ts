@@ -46,6 +46,8 @@ export interface DayRow {
   restingHr: number | null;
   stability: number | null;
   ratings: Record<ScaleKey, number | null>;
+  /** Worst rating of the day of every other symptom rated (built-in beyond the six, or the person's own), by symptom id. */
+  otherRatings: Record<string, number>;
   symptomSum: number | null;
   crash: boolean;
   /** Whole-minute precision is the caller's choice; these are exact minutes. */
@@ -89,6 +91,14 @@ export function worstRatings(checkIns: readonly CheckIn[]): Record<ScaleKey, num
   return ratings;
 }
 
+/** The worst (highest) rating of each symptom in the check-ins' `symptoms` maps; all are 0 none … 3 severe. */
+export function worstOtherRatings(checkIns: readonly CheckIn[]): Record<string, number> {
+  const worst: Record<string, number> = {};
+  for (const c of checkIns)
+    for (const [id, v] of Object.entries(c.symptoms)) if (!(id in worst) || v > (worst[id] as number)) worst[id] = v;
+  return worst;
+}
+
 /** Fatigue + brain fog + pain + orthostatic over the items rated; null when none was. */
 export function symptomSum(ratings: Record<ScaleKey, number | null>): number | null {
   const rated = SUMMED_SYMPTOMS.map((key) => ratings[key]).filter((v): v is number => v !== null);
@@ -118,6 +128,7 @@ export function buildDayRows(
       restingHr: morning?.restingHr ?? null,
       stability: morning ? stabilityOf(date, measurements, checkIns) : null,
       ratings,
+      otherRatings: worstOtherRatings(checkInsOf.get(date) ?? []),
       symptomSum: symptomSum(ratings),
       crash: (checkInsOf.get(date) ?? []).some((c) => c.crash),
       aboveThresholdMin: load ? load.aboveThresholdMs / 60_000 : null,

@@ -3,9 +3,20 @@
  * chart, its summary sentence and the data table never disagree about a value or its unit.
  */
 import { SCALES, type ScaleKey } from '../checkin';
+import type { Symptom } from '../symptoms';
 import type { DayRow } from './day-rows';
 
-export type SeriesId = 'rmssd' | 'lnRmssd' | 'restingHr' | 'stability' | 'symptomSum' | ScaleKey | 'aboveThreshold' | 'pacePoints';
+export type SeriesId =
+  | 'rmssd'
+  | 'lnRmssd'
+  | 'restingHr'
+  | 'stability'
+  | 'symptomSum'
+  | ScaleKey
+  | 'aboveThreshold'
+  | 'pacePoints'
+  /** A symptom rated in a check-in's `symptoms` map (src/shared/symptoms.ts), by its id. */
+  | `symptom:${string}`;
 
 /** How one daily series is read, named and shown. */
 export interface SeriesDef {
@@ -40,6 +51,21 @@ const rating = (key: ScaleKey) => {
     value: (row: DayRow) => row.ratings[key],
   } satisfies SeriesDef;
 };
+
+/** The series of a symptom beyond the six (a built-in one or the person's own), rated 0 none … 3 severe. */
+export function symptomSeries(symptom: Pick<Symptom, 'id' | 'label'>): SeriesDef {
+  return {
+    id: `symptom:${symptom.id}`,
+    label: symptom.label,
+    subject: symptom.label,
+    unit: '',
+    decimals: 1,
+    scaleNote: '0 none … 3 severe',
+    range: [0, 3],
+    style: 'line',
+    value: (row) => row.otherRatings[symptom.id] ?? null,
+  };
+}
 
 /** Every series, in the order menus list them. */
 export const SERIES: readonly SeriesDef[] = [
