@@ -3,7 +3,7 @@ import { dayKeyOf } from '../shared/days';
 import { EVENT_CATEGORIES, TREATMENT_CATEGORIES } from '../shared/treatments';
 import { longDayLabel } from '../trends/format';
 import { ComparisonPanel } from './comparison-panel';
-import { type StoredEntry, saveEntry, stopTreatment, useTreatmentEntries } from './treatments-store';
+import { type StoredEntry, saveEntry, stopTreatment } from './treatments-store';
 
 type EntryType = 'treatment' | 'event';
 
@@ -45,8 +45,16 @@ function bodyOf(form: Form): Record<string, unknown> {
 const fieldOf = (reason: string) => /^(\w+)/.exec(reason)?.[1] ?? '';
 
 /** Treatments and events: log one, see them listed, stop one, compare before and after. */
-export function TreatmentsCard({ today = dayKeyOf(Date.now()) }: { today?: string }) {
-  const { entries, unreadable } = useTreatmentEntries();
+export function TreatmentsCard({
+  today = dayKeyOf(Date.now()),
+  entries,
+  unreadable,
+}: {
+  today?: string;
+  /** The stored entries (null while reading), read once by the Trends view for its chart marks too. */
+  entries: StoredEntry[] | null;
+  unreadable: number;
+}) {
   const [form, setForm] = useState<Form | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);

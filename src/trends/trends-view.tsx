@@ -43,7 +43,7 @@ export function TrendsView() {
   const [overlayA, setOverlayA] = useState<SeriesId>('rmssd');
   const [overlayB, setOverlayB] = useState<SeriesId>('symptomSum');
   const painted = useRef({ rows: null as DayRow[] | null, count: 0, measured: false });
-  const { entries } = useTreatmentEntries();
+  const { entries, unreadable } = useTreatmentEntries();
   const marks = useMemo(() => chartMarks(entries ?? [], addDays(today, 1 - range), today), [entries, range, today]);
 
   useEffect(() => {
@@ -156,7 +156,7 @@ export function TrendsView() {
         </>
       )}
       <DayChartCard today={today} />
-      <TreatmentsCard today={today} />
+      <TreatmentsCard today={today} entries={entries} unreadable={unreadable} />
       <StandTestsCard />
     </div>
   );

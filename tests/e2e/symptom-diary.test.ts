@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCredentials, readDoc, waitForCredentials } from '../helpers/app-db';
 import { eventually } from '../helpers/armband-emulation';
-import { injectAxe } from '../helpers/axe';
+import { seriousViolations } from '../helpers/axe';
 import { grantAllPermissions, launchBrowser, type TestBrowser, waitForController } from '../helpers/browser';
 import { localDate, radio, syncNow } from '../helpers/checkin-page';
 import { builtAppDir, startTestServer, type TestServer } from '../helpers/server';
@@ -31,19 +31,6 @@ async function openApp(browser: TestBrowser): Promise<void> {
   await browser.page.goto(`${server.url}/`);
   await waitForController(browser.page);
   await waitForCredentials(browser.page);
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await injectAxe(page);
-  const violations = await page.evaluate(async () => {
-    type Violation = { id: string; impact: string | null; nodes: { target: string[] }[] };
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Violation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 const VARIANTS = [
