@@ -23,7 +23,10 @@ let b: TestServer;
 const QUOTA = 8 * 1024 * 1024;
 
 beforeAll(async () => {
-  const env = { BACKUP_QUOTA_BYTES: String(QUOTA) };
+  // One expiry for every instance, as in production: whichever instance takes a `backup-expiry`
+  // job applies its own setting. Only the sweeper of the last test runs the job often (each
+  // second); these two schedule it hourly, so no upload of the other tests expires under them.
+  const env = { BACKUP_QUOTA_BYTES: String(QUOTA), BACKUP_EXPIRY_SECONDS: '1' };
   a = await startTestServer({ sharedSchema: schema, env });
   b = await startTestServer({ sharedSchema: schema, env });
 });
