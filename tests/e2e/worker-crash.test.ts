@@ -8,7 +8,7 @@ import { builtAppDir, startTestServer, type TestServer } from '../helpers/server
 import { navLink } from '../helpers/steady-app';
 
 // A Web Worker whose script cannot run used to leave its caller waiting forever: "Sync now"
-// spun until the page was reloaded. The sync worker here throws as it loads.
+// spun until the page was reloaded. The sync and backup workers here throw as they load.
 let copy: BuiltAppCopy;
 let server: TestServer;
 let browser: TestBrowser;
@@ -16,9 +16,11 @@ let browser: TestBrowser;
 beforeAll(async () => {
   copy = copyBuiltApp(builtAppDir());
   const assets = path.join(copy.dir, 'assets');
-  const chunk = fs.readdirSync(assets).find((name) => /^sync-worker-.*\.js$/.test(name));
-  if (!chunk) throw new Error('no sync worker chunk in the build');
-  fs.writeFileSync(path.join(assets, chunk), "throw new Error('test: the sync worker failed as it loaded');\n");
+  for (const worker of ['sync', 'backup']) {
+    const chunk = fs.readdirSync(assets).find((name) => name.startsWith(`${worker}-worker-`) && name.endsWith('.js'));
+    if (!chunk) throw new Error(`no ${worker} worker chunk in the build`);
+    fs.writeFileSync(path.join(assets, chunk), `throw new Error('test: the ${worker} worker failed as it loaded');\n`);
+  }
   server = await startTestServer({ staticDir: copy.dir });
   browser = await launchBrowser();
 });
@@ -47,5 +49,22 @@ describe('a Web Worker that cannot start', () => {
     await button.click();
     await expect.poll(() => log.getByText('the sync worker failed').count(), { timeout: 15_000 }).toBeGreaterThan(failuresBefore);
     await expect.poll(() => button.isEnabled()).toBe(true);
+  });
+
+  it('fails the backup it was packing, so the row says so and "Back up everything" works again', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/`);
+    await waitForCredentials(page);
+    await navLink(page, 'Settings').click();
+    const button = page.getByRole('button', { name: 'Back up everything' });
+    const failed = page.locator('[data-testid="transfer"][data-state="failed"]');
+    await button.click();
+    await expect.poll(() => failed.first().textContent(), { timeout: 15_000 }).toContain('the backup worker failed');
+    await expect.poll(() => button.isEnabled(), { timeout: 15_000 }).toBe(true);
+    // Again: a fresh worker is started (and fails the same way); nothing is left packing.
+    await button.click();
+    await expect.poll(() => failed.count(), { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => button.isEnabled()).toBe(true);
+    expect(await page.locator('[data-testid="transfer"][data-state="packing"]').count()).toBe(0);
   });
 });
