@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { CreatePairingCodeResponse, JoinAccountResponse } from '../../src/shared/api';
 import type { Database } from '../db/schema';
 import { ApiError } from '../errors';
-import { hashPairingSecret, hashSecret, newDeviceToken, randomCode, verifyPairingSecret } from './secrets';
+import { insertDevice } from './devices';
+import { hashPairingSecret, randomCode, verifyPairingSecret } from './secrets';
 
 /** How long a pairing code works: long enough to fetch the other device, short enough to be worthless once leaked. */
 export const PAIRING_CODE_TTL_MS = 10 * 60_000;
@@ -118,9 +118,7 @@ export async function redeemPairingCode(
   // address (deviceJoin in server/rate-limit/rules.ts).
   if (!row || !(await verifyPairingSecret(rest.join(''), row.salt, row.hash))) throw unknownCode();
 
-  const deviceId = randomUUID();
-  const deviceToken = newDeviceToken();
-  const accountId = await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     // Read again under the lock: two devices racing with one code must not both get in.
     const pairing = await trx
       .selectFrom('pairing_codes')
@@ -139,22 +137,10 @@ export async function redeemPairingCode(
     }
     await checkDeviceQuota(trx, pairing.account_id, limits.maxDevicesPerAccount);
     const stamp = now.toISOString();
-    await trx
-      .insertInto('devices')
-      .values({
-        id: deviceId,
-        account_id: pairing.account_id,
-        name,
-        token_hash: hashSecret(deviceToken),
-        created_at: stamp,
-        last_seen_at: stamp,
-        revoked_at: null,
-      })
-      .execute();
-    await trx.updateTable('pairing_codes').set({ used_at: stamp, used_by: deviceId }).where('lookup', '=', lookup).execute();
-    return pairing.account_id;
+    const device = await insertDevice(trx, pairing.account_id, name, stamp);
+    await trx.updateTable('pairing_codes').set({ used_at: stamp, used_by: device.deviceId }).where('lookup', '=', lookup).execute();
+    return { accountId: pairing.account_id, ...device };
   });
-  return { accountId, deviceId, deviceToken };
 }
 
 /** Revokes a device of `accountId`: its token stops working and its waiting pairing codes die. False when there is no such live device. */

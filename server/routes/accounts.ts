@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { DeviceInfo } from '../../src/shared/api';
 import { normalisePairingCode, PAIRING_CODE_PATTERN } from '../../src/shared/api';
 import { deviceOf, requireDevice } from '../auth/authenticate';
+import { insertDevice } from '../auth/devices';
 import { createPairingCode, type PairingLimits, redeemPairingCode, revokeDevice } from '../auth/pairing-codes';
-import { hashSecret, newDeviceToken } from '../auth/secrets';
 import type { OpenDatabase } from '../db/open';
 import { ApiError, notFound } from '../errors';
 import { routeRegistrar } from './route';
@@ -31,30 +31,17 @@ export async function accountRoutes(app: FastifyInstance, { database, config, no
     },
     async (request, reply) => {
       const accountId = randomUUID();
-      const deviceId = randomUUID();
-      const deviceToken = newDeviceToken();
       const stamp = now().toISOString();
-      await db.transaction().execute(async (trx) => {
+      const device = await db.transaction().execute(async (trx) => {
         // sync_code_hash is retired (migration 0005) but NOT NULL UNIQUE: a per-account placeholder.
         await trx
           .insertInto('accounts')
           .values({ id: accountId, sync_code_hash: `retired:${accountId}`, created_at: stamp })
           .execute();
-        await trx
-          .insertInto('devices')
-          .values({
-            id: deviceId,
-            account_id: accountId,
-            name: request.body?.name ?? 'First device',
-            token_hash: hashSecret(deviceToken),
-            created_at: stamp,
-            last_seen_at: stamp,
-            revoked_at: null,
-          })
-          .execute();
+        return insertDevice(trx, accountId, request.body?.name ?? 'First device', stamp);
       });
       reply.code(201);
-      return { accountId, deviceId, deviceToken };
+      return { accountId, ...device };
     },
   );
 
