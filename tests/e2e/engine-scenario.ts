@@ -1,11 +1,11 @@
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_NAME } from '../../src/db/schema';
 import type { BrowserSurface } from '../../src/pwa/browser-surface';
 import { capabilityModel, type FeatureMechanisms } from '../../src/pwa/capability-model';
 import type { OfflineErrorBody } from '../../src/shared/offline-answer';
 import type { SyncLogEntry } from '../../src/shared/sync/sync-store';
+import { inAppDb } from '../helpers/app-db';
 import { eventually } from '../helpers/armband-emulation';
 import { type EngineDriver, type EngineSession, engineSession } from '../helpers/engine-session';
 import { builtAppDir, startTestServer, type TestServer } from '../helpers/server';
@@ -22,39 +22,6 @@ export interface Scenario {
   server(): TestServer;
   /** The capability rows Settings shows, as `data-feature` → `data-mechanism`. */
   shownMechanisms(): Promise<Record<string, string>>;
-}
-
-/** A page function: every record of an app store, reduced to `fields` (typed arrays do not cross WebDriver). */
-async function storeRecords({
-  name,
-  store,
-  fields,
-}: {
-  name: string;
-  store: string;
-  fields: string[];
-}): Promise<Record<string, unknown>[]> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    // No version: never create or upgrade the app's database from a test.
-    const request = indexedDB.open(name);
-    request.onupgradeneeded = () => {
-      request.transaction?.abort();
-      reject(new Error('no steady database yet'));
-    };
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  try {
-    if (!db.objectStoreNames.contains(store)) return [];
-    const request = db.transaction(store, 'readonly').objectStore(store).getAll();
-    const all = await new Promise<Record<string, unknown>[]>((resolve, reject) => {
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    return all.map((record) => Object.fromEntries(fields.map((field) => [field, record[field]])));
-  } finally {
-    db.close();
-  }
 }
 
 /** A page function: this browser's APIs, detected the test's own way (constructors), not the app's (prototype members). */
@@ -126,7 +93,16 @@ export function coreScenario(launch: () => Promise<EngineDriver>, port: number, 
   let queued: string[] = [];
   let offlineSince = 0;
   const origin = `http://127.0.0.1:${port}`;
-  const records = (store: string, fields: string[]) => session.run(storeRecords, { name: DB_NAME, store, fields });
+  /** Every record of an app store, reduced to `fields` (typed arrays do not cross WebDriver). */
+  const records = (store: string, fields: string[]) =>
+    inAppDb(
+      session,
+      async (db, { store: name, fields: keep }, idb) => {
+        const all = await idb.result<Record<string, unknown>[]>(db.transaction(name, 'readonly').objectStore(name).getAll());
+        return all.map((record) => Object.fromEntries(keep.map((field) => [field, record[field]])));
+      },
+      { store, fields },
+    );
 
   beforeAll(async () => {
     server = await startTestServer({ staticDir: builtAppDir(), port });

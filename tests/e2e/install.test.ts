@@ -1,5 +1,6 @@
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { putSyncedDocs } from '../helpers/app-db';
 import { launchBrowser, type TestBrowser, waitForController } from '../helpers/browser';
 import { builtAppDir, startTestServer, type TestServer } from '../helpers/server';
 
@@ -101,23 +102,11 @@ describe('the app badge', () => {
     await install(cdp);
     const badge = async () => (await browserCdp.send('PWA.getOsAppState', { manifestId: `${server.url}/` })).badgeCount;
     expect(await badge()).toBe(0);
-    await page.evaluate(async () => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open('steady');
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      const tx = db.transaction('docs', 'readwrite');
-      for (const id of ['msg-1', 'msg-2']) {
-        const body = { text: `Message ${id}`, from: 'Clinic', createdAt: new Date().toISOString() };
-        tx.objectStore('docs').put({ kind: 'message', id, key: `message|${id}`, updatedAt: Date.now(), body });
-      }
-      await new Promise<void>((resolve, reject) => {
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error);
-      });
-      db.close();
-    });
+    const createdAt = new Date().toISOString();
+    await putSyncedDocs(
+      page,
+      ['msg-1', 'msg-2'].map((id) => ({ kind: 'message', id, body: { text: `Message ${id}`, from: 'Clinic', createdAt } })),
+    );
     await page.reload();
     await expect.poll(badge, { timeout: 10_000 }).toBe(2);
     await page.goto(`${server.url}/messages`);

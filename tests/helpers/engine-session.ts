@@ -26,6 +26,8 @@ export interface EngineSession {
   reload(): Promise<void>;
   /** Runs `fn(arg)` in the page (its source crosses, so it may use only its argument) and answers its JSON result. */
   run<A, T>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
+  /** Evaluates a JavaScript expression in the page (so the session is a `Page` for tests/helpers/app-db.ts). */
+  evaluate(expression: string): Promise<unknown>;
   /** Clicks the first element matching `css` whose text contains `text`. */
   click(css: string, text?: string): Promise<void>;
   /** Console lines so far, or null where the engine's driver has no console (WebKitWebDriver). */
@@ -74,6 +76,7 @@ export function engineSession(driver: EngineDriver): EngineSession {
       await watch();
     },
     run: (fn, arg) => driver.evaluate(`(${String(fn)})(${JSON.stringify(arg)})`),
+    evaluate: (expression) => driver.evaluate(expression),
     async click(css, text = '') {
       const find = `[...document.querySelectorAll(${JSON.stringify(css)})].find((element) => element.textContent.includes(${JSON.stringify(text)}))`;
       // Screens load lazily: wait for the element as a person waits for the screen to appear.
