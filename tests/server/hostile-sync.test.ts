@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportLines } from '../../server/backups/export';
 import { openDatabase } from '../../server/db/open';
 import { BatchPool } from '../../server/sync/batch-pool';
 import { chunkToBody, sha256 } from '../../server/sync/record-codec';
@@ -262,6 +263,41 @@ describe('answers stay bounded however much a valid account holds', () => {
     const all = await serverReadings(server.url, device.deviceToken, T0, T0 + MINUTE_MS);
     expect(all).toHaveLength(sources * CHUNK_LIMITS.samples);
     expect(new Set(all.map((r) => `${r.sourceId}|${r.t}`)).size).toBe(all.length);
+    await expectHealthy();
+  });
+
+  it('exports an account of full minutes in slices, letting other work in between', async () => {
+    const device = await createAccount(server.url);
+    const perBatch = BATCH_LIMITS.samples / CHUNK_LIMITS.samples;
+    for (let batch = 0; batch < 2; batch++) {
+      const chunks = Array.from({ length: perBatch }, (_, i) => fullMinute(T0 + (batch * perBatch + i) * MINUTE_MS));
+      expect((await uploadBatch(server.url, device.deviceToken, { header: {}, chunks, docs: [] })).status).toBe(201);
+    }
+    // Turns of the event loop, counted while the export is built: minutes encoded between two turns are what a request waits for.
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const minutesByTurn = new Map<number, number>();
+    const database = await openDatabase(server.config);
+    try {
+      for await (const piece of exportLines(database.db, device.accountId, device.deviceId)) {
+        const minutes = piece
+          .toString()
+          .split('\n')
+          .filter((line) => line.startsWith('{"type":"chunk"')).length;
+        minutesByTurn.set(turns, (minutesByTurn.get(turns) ?? 0) + minutes);
+      }
+    } finally {
+      ticking = false;
+      await database.close();
+    }
+    expect([...minutesByTurn.values()].reduce((a, b) => a + b, 0)).toBe(2 * perBatch);
+    // One page of the database is 500 minutes; at the chunk limits that is ~0.5 s of work, now cut into slices.
+    expect(Math.max(...minutesByTurn.values())).toBeLessThanOrEqual(50);
     await expectHealthy();
   });
 
