@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { BATCH_LIMITS, DOC_KINDS, type DocKind } from '../../src/shared/sync/batch-codec';
-import { PULL_PAGE_BYTES, READINGS_PAGE_SAMPLES } from '../../src/shared/sync/protocol';
+import { PULL_PAGE_BYTES, READINGS_PAGE_MAX_SAMPLES, READINGS_PAGE_SAMPLES } from '../../src/shared/sync/protocol';
 import type { Database } from '../db/schema';
 import { chunkBodyCounts, encodeCursor } from './record-codec';
 
@@ -81,8 +81,8 @@ export interface ReadingsCursor {
 
 /**
  * The stored chunks of one page of readings between two instants: whole minutes in time
- * order, about READINGS_PAGE_SAMPLES samples (at most one minute more), with where the next
- * page starts, or null after the last. Only each chunk's counts are read here; a worker thread
+ * order, about READINGS_PAGE_SAMPLES samples (at most one minute more) and never more than
+ * READINGS_PAGE_MAX_SAMPLES, with where the next page starts, or null after the last. Only each chunk's counts are read here; a worker thread
  * turns the bodies into JSON (prepare-batch.ts `readingsJson`).
  */
 export async function readingsPage(
@@ -110,10 +110,13 @@ export async function readingsPage(
     const rows = await query.orderBy('t').orderBy('record_id').limit(SLICE).execute();
     for (const row of rows) {
       const t = Number(row.t);
-      // A page ends between minutes, so that every minute's samples of all sources are sorted together.
+      const count = chunkBodyCounts(row.body).samples;
+      // A page ends between minutes, so that every minute's samples of all sources are sorted
+      // together; only a minute too big for one page is cut between its chunks.
       if (position && t !== position.t && samples >= READINGS_PAGE_SAMPLES) return { bodies, next: position };
+      if (position && samples + count > READINGS_PAGE_MAX_SAMPLES) return { bodies, next: position };
       bodies.push(row.body);
-      samples += chunkBodyCounts(row.body).samples;
+      samples += count;
       position = { t, recordId: row.record_id };
     }
     if (rows.length < SLICE) return { bodies, next: null };

@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportLines } from '../../server/backups/export';
 import { openDatabase } from '../../server/db/open';
 import { BatchPool } from '../../server/sync/batch-pool';
 import { chunkToBody, sha256 } from '../../server/sync/record-codec';
 import { CHUNK_LIMITS, MINUTE_MS, minuteStartOf, type SampleChunk } from '../../src/shared/samples';
 import { BATCH_LIMITS, encodeBatch } from '../../src/shared/sync/batch-codec';
 import { runSync, type SyncRunOptions } from '../../src/shared/sync/engine';
-import { PULL_PAGE_BYTES, QUOTA_RECORDS, READINGS_PAGE_SAMPLES, type ReadingsResponse } from '../../src/shared/sync/protocol';
+import {
+  PULL_PAGE_BYTES,
+  QUOTA_RECORDS,
+  READINGS_PAGE_MAX_SAMPLES,
+  READINGS_PAGE_SAMPLES,
+  type ReadingsResponse,
+} from '../../src/shared/sync/protocol';
 import { MemorySyncStore } from '../helpers/memory-sync-store';
 import { chunkHeads, rawBatch } from '../helpers/raw-batch';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -237,6 +244,60 @@ describe('answers stay bounded however much a valid account holds', () => {
     }
     expect(pulled).toBe(2 * minutes);
     expect(pages).toBe(2);
+    await expectHealthy();
+  });
+
+  it('bounds a readings page even when one minute holds more samples than a page', async () => {
+    // Forty armbands in one minute: more than anyone wears, but a stranger may upload it.
+    const device = await createAccount(server.url);
+    const sources = 40;
+    const chunks = Array.from({ length: sources }, (_, i) => fullMinute(T0, `armband-${i}`));
+    expect((await uploadBatch(server.url, device.deviceToken, { header: {}, chunks, docs: [] })).status).toBe(201);
+    const query = new URLSearchParams({ from: new Date(T0).toISOString(), to: new Date(T0 + MINUTE_MS).toISOString() });
+    const first = await fetch(`${server.url}/api/readings?${query}`, { headers: { authorization: `Bearer ${device.deviceToken}` } });
+    expect(first.status).toBe(200);
+    const page = (await first.json()) as ReadingsResponse;
+    expect(page.readings.length).toBeLessThanOrEqual(READINGS_PAGE_MAX_SAMPLES);
+    expect(page.next).toEqual(expect.any(String));
+    // Every sample arrives once, across pages.
+    const all = await serverReadings(server.url, device.deviceToken, T0, T0 + MINUTE_MS);
+    expect(all).toHaveLength(sources * CHUNK_LIMITS.samples);
+    expect(new Set(all.map((r) => `${r.sourceId}|${r.t}`)).size).toBe(all.length);
+    await expectHealthy();
+  });
+
+  it('exports an account of full minutes in slices, letting other work in between', async () => {
+    const device = await createAccount(server.url);
+    const perBatch = BATCH_LIMITS.samples / CHUNK_LIMITS.samples;
+    for (let batch = 0; batch < 2; batch++) {
+      const chunks = Array.from({ length: perBatch }, (_, i) => fullMinute(T0 + (batch * perBatch + i) * MINUTE_MS));
+      expect((await uploadBatch(server.url, device.deviceToken, { header: {}, chunks, docs: [] })).status).toBe(201);
+    }
+    // Turns of the event loop, counted while the export is built: minutes encoded between two turns are what a request waits for.
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const minutesByTurn = new Map<number, number>();
+    const database = await openDatabase(server.config);
+    try {
+      for await (const piece of exportLines(database.db, device.accountId, device.deviceId)) {
+        const minutes = piece
+          .toString()
+          .split('\n')
+          .filter((line) => line.startsWith('{"type":"chunk"')).length;
+        minutesByTurn.set(turns, (minutesByTurn.get(turns) ?? 0) + minutes);
+      }
+    } finally {
+      ticking = false;
+      await database.close();
+    }
+    expect([...minutesByTurn.values()].reduce((a, b) => a + b, 0)).toBe(2 * perBatch);
+    // One page of the database is 500 minutes; at the chunk limits that is ~0.5 s of work, now cut into slices.
+    expect(Math.max(...minutesByTurn.values())).toBeLessThanOrEqual(50);
     await expectHealthy();
   });
 

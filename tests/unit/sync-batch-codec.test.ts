@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHUNK_LIMITS, MINUTE_MS, type SampleChunk } from '../../src/shared/samples';
-import { BATCH_LIMITS, decodeBatch, encodeBatch, type SyncBatch } from '../../src/shared/sync/batch-codec';
+import { BATCH_LIMITS, DOC_KINDS, decodeBatch, encodeBatch, type SyncBatch } from '../../src/shared/sync/batch-codec';
 import { DecodeError } from '../../src/shared/sync/varint';
 import { chunkHeads, rawBatch } from '../helpers/raw-batch';
 import { syntheticSamples, toChunks } from '../helpers/sync-client';
@@ -83,6 +83,57 @@ describe('decodeBatch bounds', () => {
   });
 });
 
+/** One valid sample: its offset in the minute, heart rate, contact and intervals. */
+const sampleArb = fc.record({
+  bpm: fc.integer({ min: 1, max: 400 }),
+  contact: fc.integer({ min: -1, max: 1 }),
+  intervals: fc.array(fc.integer({ min: 1, max: 65_535 }), { maxLength: 3 }),
+});
+
+/** A valid chunk of a few sources and minutes, with any samples the format allows. */
+const chunkArb = fc
+  .record({
+    sourceId: fc.constantFrom('strap', 'verity', 'demo'),
+    minute: fc.integer({ min: 29_000_000, max: 29_000_005 }),
+    demo: fc.boolean(),
+    intervalKind: fc.constantFrom('rr' as const, 'ppi' as const),
+    offsets: fc.uniqueArray(fc.nat({ max: MINUTE_MS - 1 }), { maxLength: 30 }),
+    samples: fc.array(sampleArb, { minLength: 30, maxLength: 30 }),
+  })
+  .map(({ sourceId, minute, demo, intervalKind, offsets, samples }): SampleChunk => {
+    const sorted = [...offsets].sort((a, b) => a - b);
+    const used = samples.slice(0, sorted.length);
+    return {
+      id: `${sourceId}|${minute * MINUTE_MS}`,
+      sourceId,
+      demo,
+      minuteStart: minute * MINUTE_MS,
+      intervalKind,
+      offsets: sorted,
+      bpm: used.map((s) => s.bpm),
+      contact: used.map((s) => s.contact),
+      intervalCounts: used.map((s) => s.intervals.length),
+      intervalsMs: used.flatMap((s) => s.intervals),
+    };
+  });
+
+/** A valid batch: chunks with distinct ids, documents with distinct kind and id, any JSON in their bodies. */
+const batchArb = fc
+  .record({
+    note: fc.string({ maxLength: 20 }),
+    chunks: fc.uniqueArray(chunkArb, { maxLength: 6, selector: (c) => c.id }),
+    docs: fc.uniqueArray(
+      fc.record({
+        kind: fc.constantFrom(...DOC_KINDS),
+        id: fc.string({ minLength: 1, maxLength: 12 }),
+        body: fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 }),
+      }),
+      { maxLength: 4, selector: (d) => `${d.kind}|${d.id}` },
+    ),
+  })
+  // As it travels: JSON has no -0, so the expected batch is what JSON makes of it.
+  .map(({ note, chunks, docs }): SyncBatch => JSON.parse(JSON.stringify({ header: { note }, chunks, docs })) as SyncBatch);
+
 describe('decodeBatch fuzzing', () => {
   // Each value costs at least one input byte, so a decode never holds more numbers than that.
   const expectBounded = (bytes: Uint8Array) => {
@@ -129,6 +180,39 @@ describe('decodeBatch fuzzing', () => {
         },
       ),
       { numRuns: 3_000 },
+    );
+  });
+
+  it('decodes every random valid batch as it was encoded, within one number per input byte', () => {
+    fc.assert(
+      fc.property(batchArb, (batch) => {
+        const bytes = encodeBatch(batch);
+        const decoded = decodeBatch(bytes);
+        expect(decoded).toEqual(batch);
+        expect(decodedValues(decoded)).toBeLessThanOrEqual(bytes.length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('throws only DecodeError on random valid batches, mutated, cut or extended', () => {
+    fc.assert(
+      fc.property(
+        batchArb,
+        fc.array(fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 8 }),
+        fc.nat(),
+        fc.uint8Array({ maxLength: 64 }),
+        (batch, edits, cut, tail) => {
+          const valid = encodeBatch(batch);
+          const kept = valid.slice(0, Math.max(4, cut % (valid.length + 1)));
+          const bytes = new Uint8Array(kept.length + (cut % 2 === 0 ? tail.length : 0));
+          bytes.set(kept);
+          if (cut % 2 === 0) bytes.set(tail, kept.length);
+          for (const { at, byte } of edits) bytes[at % bytes.length] = byte;
+          expectBounded(bytes);
+        },
+      ),
+      { numRuns: 2_000 },
     );
   });
 

@@ -74,6 +74,12 @@ export interface ReadingsResponse {
 
 /** Samples a readings page holds, about (whole minutes: up to one chunk more). ~1.5 MB of JSON. */
 export const READINGS_PAGE_SAMPLES = 10_000;
+/**
+ * Samples a readings page never passes. A page ends between minutes once it holds
+ * READINGS_PAGE_SAMPLES; a minute whose sources together hold more (dozens of armbands at once)
+ * is cut between two of its chunks here and continues on the next page.
+ */
+export const READINGS_PAGE_MAX_SAMPLES = 2 * READINGS_PAGE_SAMPLES;
 
 /** Longest range one readings request may ask for. */
 export const READINGS_MAX_RANGE_MS = 7 * 24 * 3600 * 1000;
