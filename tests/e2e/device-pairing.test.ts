@@ -109,6 +109,8 @@ describe('linking a device with a one-time code', () => {
     await page.getByText('Joined. This device now syncs with that account.').waitFor({ timeout: 15_000 });
     b = (await readCredentials(page))!;
     expect(b.accountId).toBe(a.accountId);
+    // The joined device keeps its own token and no code of any kind.
+    expect(Object.keys(b).sort()).toEqual(['accountId', 'createdAt', 'deviceId', 'deviceToken']);
 
     // No reload, no "Sync now": A's history arrives and B's recordings go up.
     await waitForChunks(page, history.chunks);
