@@ -35,7 +35,8 @@ async function open(browser: TestBrowser, path = '/'): Promise<DeviceCredentials
 const settings = (page: Page) => page.getByRole('link', { name: 'Settings', exact: true }).click();
 
 beforeAll(async () => {
-  server = await startTestServer({ staticDir: builtAppDir() });
+  // Two devices at most: A and B fill the account, and A is told so when it tries to add a third.
+  server = await startTestServer({ staticDir: builtAppDir(), env: { MAX_DEVICES_PER_ACCOUNT: '2' } });
   phoneA = await launchBrowser();
   tabletB = await launchBrowser();
   a = await open(phoneA);
@@ -108,6 +109,8 @@ describe('linking a device with a one-time code', () => {
     await page.getByText('Joined. This device now syncs with that account.').waitFor({ timeout: 15_000 });
     b = (await readCredentials(page))!;
     expect(b.accountId).toBe(a.accountId);
+    // The joined device keeps its own token and no code of any kind.
+    expect(Object.keys(b).sort()).toEqual(['accountId', 'createdAt', 'deviceId', 'deviceToken']);
 
     // No reload, no "Sync now": A's history arrives and B's recordings go up.
     await waitForChunks(page, history.chunks);
@@ -129,11 +132,21 @@ describe('linking a device with a one-time code', () => {
     );
   });
 
-  it('A removes B: B is locked out at once, says so, and keeps what it recorded', async () => {
+  it('A cannot add a third device to a full account, and is told to remove one first', async () => {
     const { page } = phoneA;
     await page.reload();
     await waitForController(page);
     await settings(page);
+    await page.getByRole('button', { name: 'Add a device' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'This account already has as many devices as it can: remove a device first (below), then add the new one.' })
+      .waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('pairing-code').count()).toBe(0);
+  });
+
+  it('A removes B: B is locked out at once, says so, and keeps what it recorded', async () => {
+    const { page } = phoneA;
     const devices = page.getByRole('region', { name: 'Devices on this account' });
     page.once('dialog', (dialog) => void dialog.accept());
     await devices.getByRole('button', { name: 'Remove' }).click();
@@ -144,6 +157,9 @@ describe('linking a device with a one-time code', () => {
       'B gone from the list',
     );
     expect((await listDevices(server.url, b.deviceToken)).status).toBe(401);
+    // With B gone there is room again: A's next try makes a code.
+    await page.getByRole('button', { name: 'Add a device' }).click();
+    await page.getByTestId('pairing-code').waitFor({ timeout: 10_000 });
 
     // B finds out on its next sync.
     const tablet = tabletB.page;

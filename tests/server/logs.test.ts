@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config';
 import { type RunningServer, startServer } from '../../server/server';
-import { createAccount, syntheticSamples, toChunks, uploadBatch } from '../helpers/sync-client';
+import type { JoinAccountResponse } from '../../src/shared/api';
+import { createAccount, makePairingCode, syntheticSamples, toChunks, uploadBatch } from '../helpers/sync-client';
 
 let dataDir: string;
 let server: RunningServer;
@@ -29,11 +30,26 @@ describe('the server log', () => {
     expect((await uploadBatch(server.url, account.deviceToken, { header: {}, chunks, docs: [] })).status).toBe(201);
     // A request that fails on the server's side is logged with its error: still no token.
     await fetch(`${server.url}/api/devices`, { headers: { authorization: `${authorization}x` } });
+    // Pairing: the code a device shows, a join with it, and a body that is not JSON around a code.
+    const { code } = await makePairingCode(server.url, account.deviceToken);
+    const spare = await makePairingCode(server.url, account.deviceToken);
+    const join = (body: string) =>
+      fetch(`${server.url}/api/devices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const joined = (await (await join(JSON.stringify({ pairingCode: code, name: 'tablet' }))).json()) as JoinAccountResponse;
+    expect(joined.deviceToken).toBeTruthy();
+    expect((await join(`{"pairingCode":"${spare.code}",`)).status).toBe(400);
+    expect((await join(JSON.stringify({ pairingCode: spare.code }))).status).toBe(400);
     const log = lines.join('');
     // The log is really at trace level: every request is in it.
     expect(log).toContain('"url":"/api/devices"');
     expect(log).toContain('/api/sync/batches/');
-    expect(log).not.toContain(account.deviceToken);
+    expect(log).toContain('"url":"/api/pairing-codes"');
+    for (const secret of [account.deviceToken, joined.deviceToken]) expect(log).not.toContain(secret);
+    // A pairing code in any spelling, or just its secret part (the 12 characters after the lookup id).
+    for (const pairing of [code, spare.code]) {
+      const compact = pairing.replace(/-/g, '');
+      for (const piece of [pairing, compact, compact.slice(4)]) expect(log.toUpperCase()).not.toContain(piece);
+    }
     expect(log.toLowerCase()).not.toContain('bearer');
   });
 });

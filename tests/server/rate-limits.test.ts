@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config';
 import type { ApiErrorBody } from '../../src/shared/api';
 import { SYNC_MEDIA_TYPE } from '../../src/shared/sync/protocol';
+import { buildArchive, storeBackup } from '../helpers/backup-archive';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { createAccount, syntheticSamples, toChunks, uploadBatch } from '../helpers/sync-client';
+import { createAccount, makePairingCode, syntheticSamples, toChunks, uploadBatch } from '../helpers/sync-client';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -29,6 +31,9 @@ async function expectLimited(response: Response): Promise<void> {
   expect(body).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED', error: 'Too Many Requests' });
   expect(body.message).toMatch(/try again in \d+ seconds?/);
 }
+
+const post = (url: string, path: string, token: string) =>
+  fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
 
 const oneMinute = (start: number) => ({ header: {}, chunks: toChunks(syntheticSamples(start, 30)), docs: [] });
 
@@ -68,6 +73,42 @@ describe('rate limits', () => {
     const fourth = await uploadBatch(second.url, account.deviceToken, oneMinute(t0 + 180_000));
     expect(fourth.status).toBe(429);
     expect(fourth.body).toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('limits joining per address: guesses at pairing codes stop there, other addresses still join', async () => {
+    // Behind one proxy, X-Forwarded-For names the caller, so two callers can be told apart from 127.0.0.1.
+    const server = await start({ RATE_LIMIT_DEVICE_JOIN: '3/3600', TRUST_PROXY: '1' });
+    const owner = await createAccount(server.url);
+    const { code } = await makePairingCode(server.url, owner.deviceToken);
+    const join = (from: string, pairingCode: string) =>
+      fetch(`${server.url}/api/devices`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+        body: JSON.stringify({ pairingCode, name: 'guess' }),
+      });
+    const wrong = `${code.slice(0, 5)}${code.slice(5).replace(/[0-9A-Z]/g, (c) => (c === '0' ? '1' : '0'))}`;
+    for (let i = 0; i < 3; i++) expect((await join('203.0.113.7', wrong)).status).toBe(404);
+    // The right code from the guessing address is refused too: the limit is on the address, not the guess.
+    await expectLimited(await join('203.0.113.7', code));
+    expect((await join('198.51.100.2', code)).status).toBe(201);
+  });
+
+  it.each([
+    ['pairing codes', 'RATE_LIMIT_PAIRING_CODES', (url: string, token: string) => post(url, '/api/pairing-codes', token)],
+    ['server-side exports', 'RATE_LIMIT_EXPORTS', (url: string, token: string) => post(url, '/api/backups/export', token)],
+    [
+      'backup uploads',
+      'RATE_LIMIT_BACKUP_UPLOADS',
+      (url: string, token: string) =>
+        storeBackup(url, token, buildArchive(toChunks(syntheticSamples(Date.UTC(2026, 10, 4, 8), 5))), randomUUID()),
+    ],
+  ] as const)('limits %s per account: other accounts are unaffected', async (_what, variable, send) => {
+    const server = await start({ [variable]: '2/3600', MAX_PAIRING_CODES_PER_ACCOUNT: '10' });
+    const busy = await createAccount(server.url);
+    const other = await createAccount(server.url);
+    for (let i = 0; i < 2; i++) expect((await send(server.url, busy.deviceToken)).status).toBe(201);
+    await expectLimited(await send(server.url, busy.deviceToken));
+    expect((await send(server.url, other.deviceToken)).status).toBe(201);
   });
 
   it('guards every route against a flood from one address, static files and unknown paths included', async () => {
