@@ -106,7 +106,9 @@ describe('a chart whose code fails', () => {
   it.each([
     [
       'throws as it evaluates (as uPlot did)',
-      (file: string) => fs.writeFileSync(file, "throw new RangeError('test: uPlot failed as it loaded');\n"),
+      // Its exports stay declared: the throw fails the evaluation, not the linking, as Intl's RangeError did.
+      (file: string) =>
+        fs.writeFileSync(file, `throw new RangeError('test: uPlot failed as it loaded');\n${fs.readFileSync(file, 'utf8')}`),
     ],
     // The service worker cannot precache it either, so the page fetches it itself and gets a 404.
     ['is missing on the server', (file: string) => fs.rmSync(file)],
@@ -131,11 +133,11 @@ describe('a chart whose code fails', () => {
     expect(errors).toEqual([]);
   });
 
-  it('whole screens whose code fails to load say so: the Trends view and the Check-in route', async () => {
+  it('whole screens and cards whose code fails to load say so: the Trends view, the Check-in route, the Transfers card', async () => {
     const copy = copyBuiltApp(builtAppDir());
     cleanups.push(() => copy.dispose());
     const assets = path.join(copy.dir, 'assets');
-    for (const pattern of [/^trends-view-.*\.js$/, /^check-in-screen-.*\.js$/]) {
+    for (const pattern of [/^trends-view-.*\.js$/, /^check-in-screen-.*\.js$/, /^transfers-card-.*\.js$/]) {
       const chunk = fs.readdirSync(assets).find((name) => pattern.test(name));
       expect(chunk).toBeDefined();
       fs.writeFileSync(path.join(assets, chunk!), "throw new Error('test: this screen failed as it loaded');\n");
@@ -146,6 +148,8 @@ describe('a chart whose code fails', () => {
     await page.locator('main').getByText('The trends could not load').waitFor({ timeout: 10_000 });
     await link(page, 'Check-in');
     await page.locator('main').getByText('Check-in could not load').waitFor({ timeout: 10_000 });
+    await link(page, 'Settings');
+    await page.locator('#transfers').getByText('Backups and transfers could not load').waitFor({ timeout: 10_000 });
     await link(page, 'Today');
     await page.getByRole('heading', { name: 'Today' }).waitFor();
     expect(errors).toEqual([]);

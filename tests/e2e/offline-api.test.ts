@@ -9,7 +9,9 @@ import { builtAppDir, startTestServer, type TestServer } from '../helpers/server
 
 // Issue 16, part 3: with the server unreachable, the service worker answers API requests with a
 // typed offline 503 instead of rejecting inside respondWith, and the page reads it as offline.
-// Chromium only: Firefox and WebKit are not installed on these machines yet.
+// Chromium here, with the page's whole offline path; the same answer, and (where the driver reads
+// the console: not WebKitWebDriver) no respondWith noise, is checked in Chromium, Firefox and
+// WebKit by the core scenario (engine-scenario.ts, engines-*.test.ts).
 
 let server: TestServer;
 let port: number;

@@ -23,6 +23,11 @@ const SESSION_TIMEOUT_MS = 30_000;
 export interface WebKitOptions {
   /** Turns on WebKit's Storage API (`navigator.storage`), off by default in WebKitGTK, on in Safari 17+. */
   storageApi?: boolean;
+  /**
+   * The POSIX locale MiniBrowser runs under (LANG and LC_ALL). WebKitGTK derives
+   * navigator.language from it: `C.UTF-8` gives "C", which is not a language tag.
+   */
+  locale?: string;
 }
 
 /**
@@ -39,7 +44,14 @@ export async function launchWebKit(options: WebKitOptions = {}): Promise<EngineD
   try {
     const display = await startXvfb(paths.xvfb, children);
     const port = await freePort();
-    const driverProcess = spawn(paths.driver, [`--port=${port}`], { stdio: 'ignore', env: { ...process.env, DISPLAY: `:${display}` } });
+    const driverProcess = spawn(paths.driver, [`--port=${port}`], {
+      stdio: 'ignore',
+      env: {
+        ...process.env,
+        DISPLAY: `:${display}`,
+        ...(options.locale ? { LANG: options.locale, LC_ALL: options.locale } : {}),
+      },
+    });
     children.push(driverProcess);
     await waitForPort(port, driverProcess);
     // `args` replaces MiniBrowser's defaults, so --automation stays in it.
