@@ -33,6 +33,7 @@ export default defineConfig({
             'tests/server/sync.test.ts',
             'tests/server/accounts.test.ts',
             'tests/server/pairing-migration.test.ts',
+            'tests/server/legacy-minutes.test.ts',
             'tests/server/hostile-sync.test.ts',
             'tests/server/account-deletion.test.ts',
             'tests/server/push-subscriptions.test.ts',

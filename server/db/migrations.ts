@@ -1,4 +1,8 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import { DecodeError } from '../../src/shared/sync/varint';
+import { moveToQuarantine, overLimitReason } from '../sync/quarantine';
+import { chunkBodyCounts } from '../sync/record-codec';
+import type { Database } from './schema';
 
 /**
  * Every schema change, in order. Written with Kysely's schema builder only, so that the same
@@ -252,4 +256,86 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0010_quarantined_records': {
+    async up(db: Kysely<unknown>) {
+      // Minutes an older server stored with more samples or intervals than CHUNK_LIMITS cannot be
+      // encoded into a pull page or readings any more: every pull and readings request that met one
+      // answered 500. They move here unchanged, with the limit they pass (docs/sync-protocol.md).
+      // No ON DELETE CASCADE: account deletion empties this table by name, and fails loudly if it
+      // ever stops doing so. The move uses today's limits and body format (server/sync/quarantine.ts).
+      await db.schema
+        .createTable('quarantined_records')
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('record_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('t', 'bigint')
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('body_hash', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('quarantined_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('quarantined_records_pk', ['account_id', 'kind', 'record_id', 'seq'])
+        .execute();
+      await moveOverLimitChunks(db as Kysely<Database>);
+    },
+  },
 };
+
+/** Chunk rows read at a time by migration 0010; only the start of each body, where its counts are. */
+const SCAN_SLICE = 1_000;
+/** Base64 characters of a body read first: 384 bytes, enough for the header of any chunk whose source id is of a sane length. */
+const HEAD_CHARS = 512;
+
+async function moveOverLimitChunks(db: Kysely<Database>): Promise<void> {
+  const now = new Date().toISOString();
+  let after = { accountId: '', recordId: '' };
+  for (;;) {
+    const rows = await db
+      .selectFrom('sync_records')
+      .select(['account_id', 'record_id', sql<string>`substr(body, 1, ${sql.lit(HEAD_CHARS)})`.as('head')])
+      .where('kind', '=', 'chunk')
+      .where((eb) =>
+        eb.or([
+          eb('account_id', '>', after.accountId),
+          eb.and([eb('account_id', '=', after.accountId), eb('record_id', '>', after.recordId)]),
+        ]),
+      )
+      .orderBy('account_id')
+      .orderBy('record_id')
+      .limit(SCAN_SLICE)
+      .execute();
+    for (const row of rows) {
+      const reason = overLimitReason(await storedCounts(db, row));
+      if (reason === null) continue;
+      await moveToQuarantine(db, { accountId: row.account_id, kind: 'chunk', recordId: row.record_id }, reason, now);
+    }
+    const last = rows[rows.length - 1];
+    if (!last || rows.length < SCAN_SLICE) return;
+    after = { accountId: last.account_id, recordId: last.record_id };
+  }
+}
+
+/** A chunk's counts from the start of its body, or from the whole body when its header is longer. */
+async function storedCounts(db: Kysely<Database>, row: { account_id: string; record_id: string; head: string }) {
+  try {
+    return chunkBodyCounts(row.head);
+  } catch (error) {
+    if (!(error instanceof DecodeError)) throw error;
+  }
+  const { body } = await db
+    .selectFrom('sync_records')
+    .select('body')
+    .where('account_id', '=', row.account_id)
+    .where('kind', '=', 'chunk')
+    .where('record_id', '=', row.record_id)
+    .executeTakeFirstOrThrow();
+  try {
+    return chunkBodyCounts(body);
+  } catch (error) {
+    // Not a count the codec refuses: the body is unreadable some other way, which this step does not judge.
+    if (error instanceof DecodeError) return { samples: 0, intervals: 0 };
+    throw error;
+  }
+}

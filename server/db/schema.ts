@@ -61,6 +61,18 @@ export interface SyncRecordsTable {
   updated_at: string;
 }
 
+/**
+ * Sync records moved out of `sync_records` because the sync format can no longer carry them:
+ * minutes an older server stored with more samples or intervals than CHUNK_LIMITS
+ * (migration 0010, server/sync/quarantine.ts). Kept unchanged, never synced, deleted with the account.
+ */
+export interface QuarantinedRecordsTable extends SyncRecordsTable {
+  /** The limit it passes, e.g. `samples: 900 in one minute; at most 600`. */
+  reason: string;
+  /** When it was moved. */
+  quarantined_at: string;
+}
+
 /** Accepted upload batches, so a replay answers as the first time and writes nothing. */
 export interface SyncBatchesTable {
   account_id: string;
@@ -210,6 +222,7 @@ export interface Database {
   pairing_codes: PairingCodesTable;
   sync_records: SyncRecordsTable;
   sync_batches: SyncBatchesTable;
+  quarantined_records: QuarantinedRecordsTable;
   backups: BackupsTable;
   backup_parts: BackupPartsTable;
   backup_staging: BackupStagingTable;

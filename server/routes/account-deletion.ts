@@ -12,6 +12,7 @@ const ACCOUNT_TABLES = [
   'push_subscriptions',
   'messages',
   'sync_records',
+  'quarantined_records',
   'sync_batches',
   'backup_parts',
   'backup_staging_parts',
@@ -21,7 +22,7 @@ const ACCOUNT_TABLES = [
 
 /**
  * `DELETE /api/accounts/me` → 204: the account of the calling device, gone for good. Every row
- * that belongs to it (devices, sync records and batches, push subscriptions and their log,
+ * that belongs to it (devices, sync records (quarantined ones too) and batches, push subscriptions and their log,
  * messages, backups and their bytes in Postgres) goes in one transaction, so a failure leaves
  * the account whole; backup files on disk (SQLite) go after the commit, when nothing can point at them any more.
  */

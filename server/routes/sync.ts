@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   PULL_PAGE_LIMIT,
   QUOTA_RECORDS,
@@ -42,6 +42,11 @@ function sendError(reply: FastifyReply, statusCode: 503 | 507, code: string, mes
 function busy(reply: FastifyReply) {
   reply.header('Retry-After', String(BUSY_RETRY_AFTER_S));
   return sendError(reply, 503, 'BUSY', `the server is busy with other uploads and pulls; try again in ${BUSY_RETRY_AFTER_S} seconds`);
+}
+
+/** A page met stored minutes past the chunk limits and moved them to quarantine: said by account id only. */
+function warnQuarantined(request: FastifyRequest, accountId: string, quarantined: number) {
+  if (quarantined > 0) request.log.warn({ accountId, quarantined }, 'stored minutes past the chunk limits moved to quarantined_records');
 }
 
 /** The sync protocol (docs/sync-protocol.md): idempotent batch upload, cursor pull, readings. */
@@ -93,6 +98,7 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
     if (after === null) throw new ApiError(400, 'BAD_CURSOR', 'querystring/cursor is not a cursor this server issued');
     const limit = Math.min(PULL_PAGE_LIMIT, Number(request.query.limit ?? PULL_PAGE_LIMIT));
     const page = await pullChanges(db, me.accountId, me.deviceId, after, limit);
+    warnQuarantined(request, me.accountId, page.quarantined);
     const body = await pool.encodePage(page);
     if (body === null) return busy(reply);
     reply.header('Content-Type', SYNC_MEDIA_TYPE).header('Cache-Control', 'no-store');
@@ -109,6 +115,7 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
     if (after === null && request.query.cursor !== undefined)
       throw new ApiError(400, 'BAD_CURSOR', 'querystring/cursor is not a readings cursor this server issued');
     const page = await readingsPage(db, me.accountId, from, to, after);
+    warnQuarantined(request, me.accountId, page.quarantined);
     const items = await pool.readingsJson({ bodies: page.bodies, from, to });
     if (items === null) return busy(reply);
     // Written out here, not by Fastify's serialiser: the worker made the readings' JSON. The shape is ReadingsResponse.

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { BATCH_LIMITS, DOC_KINDS, type DocKind } from '../../src/shared/sync/batch-codec';
 import { PULL_PAGE_BYTES, READINGS_PAGE_MAX_SAMPLES, READINGS_PAGE_SAMPLES } from '../../src/shared/sync/protocol';
 import type { Database } from '../db/schema';
+import { overLimitReason, quarantineRecord } from './quarantine';
 import { chunkBodyCounts, encodeCursor } from './record-codec';
 
 /**
@@ -13,6 +14,29 @@ export interface StoredPage {
   docs: { kind: DocKind; id: string; body: string }[];
   cursor: string;
   more: boolean;
+}
+
+/** What a page left out: minutes past the chunk limits it met and moved to quarantine (quarantine.ts). */
+export interface Quarantined {
+  quarantined: number;
+}
+
+/**
+ * True when a stored chunk passes the chunk limits: it is then moved to `quarantined_records`
+ * rather than handed to the encoder, which would refuse it and fail the whole request.
+ * Migration 0010 moved every such minute stored before the limits; this catches one written
+ * around the server since (or any left by a later change of the limits).
+ */
+async function quarantinedHere(
+  db: Kysely<Database>,
+  accountId: string,
+  row: { kind: string; record_id: string },
+  counts: { samples: number; intervals: number },
+): Promise<boolean> {
+  const reason = overLimitReason(counts);
+  if (reason === null) return false;
+  await quarantineRecord(db, { accountId, kind: row.kind, recordId: row.record_id }, reason);
+  return true;
 }
 
 /** Rows read from the database at a time: a page is built from a few such slices, never all at once. */
@@ -31,7 +55,7 @@ export async function pullChanges(
   deviceId: string,
   afterSeq: number,
   limit: number,
-): Promise<StoredPage> {
+): Promise<StoredPage & Quarantined> {
   const chunkBodies: string[] = [];
   const docs: StoredPage['docs'] = [];
   let cursor = afterSeq;
@@ -39,6 +63,7 @@ export async function pullChanges(
   let bytes = 0;
   let samples = 0;
   let intervals = 0;
+  let quarantined = 0;
   for (;;) {
     const rows = await db
       .selectFrom('sync_records')
@@ -51,12 +76,17 @@ export async function pullChanges(
     for (const row of rows) {
       const mine = row.device_id === deviceId;
       // Only the chunk's counts are read here (a few bytes); the worker decodes the rest.
-      const counts = !mine && row.kind === 'chunk' ? chunkBodyCounts(row.body) : null;
+      const chunk = row.kind === 'chunk' ? chunkBodyCounts(row.body) : null;
+      if (chunk && (await quarantinedHere(db, accountId, row, chunk))) {
+        quarantined++;
+        continue;
+      }
+      const counts = mine ? null : chunk;
       const full =
         records >= limit ||
         (!mine && bytes + row.body.length > PULL_PAGE_BYTES) ||
         (counts !== null && (samples + counts.samples > BATCH_LIMITS.samples || intervals + counts.intervals > BATCH_LIMITS.intervals));
-      if (full && records > 0) return { chunkBodies, docs, cursor: encodeCursor(cursor), more: true };
+      if (full && records > 0) return { chunkBodies, docs, cursor: encodeCursor(cursor), more: true, quarantined };
       cursor = Number(row.seq);
       records++;
       if (mine) continue;
@@ -69,7 +99,7 @@ export async function pullChanges(
         docs.push({ kind: row.kind as DocKind, id: row.record_id, body: row.body });
       }
     }
-    if (rows.length < SLICE) return { chunkBodies, docs, cursor: encodeCursor(cursor), more: false };
+    if (rows.length < SLICE) return { chunkBodies, docs, cursor: encodeCursor(cursor), more: false, quarantined };
   }
 }
 
@@ -91,9 +121,10 @@ export async function readingsPage(
   from: number,
   to: number,
   after: ReadingsCursor | null,
-): Promise<{ bodies: string[]; next: ReadingsCursor | null }> {
+): Promise<{ bodies: string[]; next: ReadingsCursor | null } & Quarantined> {
   const bodies: string[] = [];
   let samples = 0;
+  let quarantined = 0;
   let position = after;
   for (;;) {
     let query = db
@@ -110,15 +141,20 @@ export async function readingsPage(
     const rows = await query.orderBy('t').orderBy('record_id').limit(SLICE).execute();
     for (const row of rows) {
       const t = Number(row.t);
-      const count = chunkBodyCounts(row.body).samples;
+      const counts = chunkBodyCounts(row.body);
+      if (await quarantinedHere(db, accountId, { kind: 'chunk', record_id: row.record_id }, counts)) {
+        quarantined++;
+        continue;
+      }
+      const count = counts.samples;
       // A page ends between minutes, so that every minute's samples of all sources are sorted
       // together; only a minute too big for one page is cut between its chunks.
-      if (position && t !== position.t && samples >= READINGS_PAGE_SAMPLES) return { bodies, next: position };
-      if (position && samples + count > READINGS_PAGE_MAX_SAMPLES) return { bodies, next: position };
+      if (position && t !== position.t && samples >= READINGS_PAGE_SAMPLES) return { bodies, next: position, quarantined };
+      if (position && samples + count > READINGS_PAGE_MAX_SAMPLES) return { bodies, next: position, quarantined };
       bodies.push(row.body);
       samples += count;
       position = { t, recordId: row.record_id };
     }
-    if (rows.length < SLICE) return { bodies, next: null };
+    if (rows.length < SLICE) return { bodies, next: null, quarantined };
   }
 }

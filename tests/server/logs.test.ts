@@ -3,17 +3,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config';
+import { openDatabase } from '../../server/db/open';
 import { type RunningServer, startServer } from '../../server/server';
+import { chunkToBody, sha256 } from '../../server/sync/record-codec';
 import type { JoinAccountResponse } from '../../src/shared/api';
-import { createAccount, makePairingCode, syntheticSamples, toChunks, uploadBatch } from '../helpers/sync-client';
+import { createAccount, joinAccount, makePairingCode, syntheticSamples, toChunks, uploadBatch } from '../helpers/sync-client';
 
 let dataDir: string;
 let server: RunningServer;
+let config: ReturnType<typeof loadConfig>;
 const lines: string[] = [];
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'steady-logs-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: '' });
+  config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: '' });
   server = await startServer(config, { level: 'trace', stream: { write: (line) => lines.push(line) } });
 });
 afterAll(async () => {
@@ -51,5 +54,40 @@ describe('the server log', () => {
       for (const piece of [pairing, compact, compact.slice(4)]) expect(log.toUpperCase()).not.toContain(piece);
     }
     expect(log.toLowerCase()).not.toContain('bearer');
+  });
+
+  it('says by account id alone when a pull moves a minute past the chunk limits to quarantine', async () => {
+    const account = await createAccount(server.url);
+    const reader = await joinAccount(server.url, account);
+    const database = await openDatabase(config);
+    try {
+      const minute = toChunks(syntheticSamples(Date.UTC(2026, 10, 4, 7), 1))[0]!;
+      // 700 samples: more than the 600 a minute may hold, as an older server stored them.
+      const body = chunkToBody({
+        ...minute,
+        offsets: Array.from({ length: 700 }, (_, i) => i * 80),
+        bpm: Array.from({ length: 700 }, () => 70),
+        contact: Array.from({ length: 700 }, () => 1),
+        intervalCounts: Array.from({ length: 700 }, () => 0),
+        intervalsMs: [],
+      });
+      const values = { kind: 'chunk', record_id: minute.id, seq: 1, device_id: account.deviceId, t: minute.minuteStart };
+      await database.db
+        .insertInto('sync_records')
+        .values({ ...values, account_id: account.accountId, body, body_hash: sha256(body), updated_at: new Date().toISOString() })
+        .execute();
+    } finally {
+      await database.close();
+    }
+    const from = lines.length;
+    const response = await fetch(`${server.url}/api/sync/changes`, { headers: { authorization: `Bearer ${reader.deviceToken}` } });
+    expect(response.status).toBe(200);
+    const warnings = lines
+      .slice(from)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.level === 40);
+    expect(warnings).toEqual([expect.objectContaining({ accountId: account.accountId, quarantined: 1 })]);
+    const log = lines.slice(from).join('');
+    for (const secret of [account.deviceToken, reader.deviceToken]) expect(log).not.toContain(secret);
   });
 });

@@ -2,44 +2,16 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrations } from '../../server/db/migrations';
 import { openDatabase } from '../../server/db/open';
-import type { Database } from '../../server/db/schema';
 import { writeServerDoc } from '../../server/sync/server-docs';
 import type { ListDevicesResponse } from '../../src/shared/api';
-import { postgresEnv, startTestServer, type TestServer } from '../helpers/server';
+import { openDatabaseAt } from '../helpers/database-at';
+import { startTestServer, type TestServer } from '../helpers/server';
 import { joinAccount, pull } from '../helpers/sync-client';
 
 // Runs on SQLite (project `server`) and on Postgres (project `server-postgres`, STEADY_TEST_DB=postgres).
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** The database a test server on `dataDir` would use, migrated only up to `last` (as a release before this one left it). */
-async function openAt(dataDir: string, last: string): Promise<Kysely<Database>> {
-  const env = postgresEnv(dataDir);
-  let db: Kysely<Database>;
-  if (env.DATABASE_URL && env.DATABASE_SCHEMA) {
-    const setup = new pg.Client({ connectionString: env.DATABASE_URL });
-    await setup.connect();
-    await setup.query(`create schema "${env.DATABASE_SCHEMA}"`);
-    await setup.end();
-    const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2, options: `-c search_path=${env.DATABASE_SCHEMA}` });
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  } else {
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(path.join(dataDir, 'steady.sqlite')) }) });
-  }
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    migrationTableSchema: env.DATABASE_SCHEMA,
-  });
-  const { error } = await migrator.migrateTo(last);
-  if (error) throw error;
-  return db;
-}
 
 let server: TestServer | undefined;
 afterAll(async () => {
@@ -49,7 +21,7 @@ afterAll(async () => {
 describe('migration 0005_pairing_codes', () => {
   it('keeps an 0004 account’s devices, records and tokens working, and forgets its sync code', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'steady-test-'));
-    const old = await openAt(dataDir, '0004_backups');
+    const old = await openDatabaseAt(dataDir, '0004_backups');
     const accountId = randomUUID();
     const deviceIds = [randomUUID(), randomUUID()];
     const tokens = deviceIds.map(() => randomBytes(32).toString('base64url'));
