@@ -1,3 +1,4 @@
+import { assertNever } from '../shared/assert-never';
 import type { ReportWorkerRequest, ReportWorkerResponse } from '../shared/messages';
 import type { PageDrawing } from '../shared/report/drawing';
 import type { ReportOptions } from '../shared/report/options';
@@ -38,12 +39,20 @@ export async function makeReport(options: ReportOptions, signal: AbortSignal): P
       { type: 'BUILD_REPORT', jobId, options, madeAt: Date.now() },
       (message, settle) => {
         if (message.jobId !== jobId) return;
-        if (message.type === 'FAILED') {
-          settle.reject(message.aborted ? new DOMException(message.message, 'AbortError') : new ReportError(message.code, message.message));
-          return;
+        switch (message.type) {
+          case 'FAILED':
+            settle.reject(
+              message.aborted ? new DOMException(message.message, 'AbortError') : new ReportError(message.code, message.message),
+            );
+            break;
+          case 'REPORT_READY': {
+            const file = new File([message.pdf], message.fileName, { type: 'application/pdf' });
+            settle.resolve({ file, url: URL.createObjectURL(file), pages: message.pages, firstPage: message.firstPage });
+            break;
+          }
+          default:
+            assertNever(message);
         }
-        const file = new File([message.pdf], message.fileName, { type: 'application/pdf' });
-        settle.resolve({ file, url: URL.createObjectURL(file), pages: message.pages, firstPage: message.firstPage });
       },
       { signal, cancel: { type: 'CANCEL', jobId } },
     );

@@ -90,7 +90,14 @@ export function startPageSync(abort: AbortSignal): void {
   );
   const channel = new BroadcastChannel(CHANNELS.syncRuns);
   channel.addEventListener('message', (event: MessageEvent<SyncBroadcast>) => {
-    if (event.data.type === 'SYNC_FINISHED') lastRun.value = event.data.entry;
+    const broadcast = event.data;
+    switch (broadcast.type) {
+      case 'SYNC_FINISHED':
+        lastRun.value = broadcast.entry;
+        break;
+      default:
+        assertNever(broadcast.type);
+    }
   });
   abort.addEventListener('abort', () => channel.close(), { once: true });
   run();

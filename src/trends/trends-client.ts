@@ -1,3 +1,4 @@
+import { assertNever } from '../shared/assert-never';
 import type { TrendsRequest, TrendsResponse } from '../shared/messages';
 import { WorkerClient } from '../ui/worker-client';
 
@@ -83,8 +84,18 @@ function send<T>(
     { ...body, requestId } as TrendsRequest,
     (message, settle) => {
       if (message.requestId !== requestId) return;
-      if (message.type === 'FAILED') settle.reject(new TrendsError(message.code, message.message));
-      else handle(message, settle.resolve);
+      switch (message.type) {
+        case 'FAILED':
+          settle.reject(new TrendsError(message.code, message.message));
+          break;
+        case 'DAILY_ROWS':
+        case 'DAY_CHART_DATA':
+        case 'WEAR_DAYS_DATA':
+          handle(message, settle.resolve);
+          break;
+        default:
+          assertNever(message);
+      }
     },
     { signal, cancel: { type: 'CANCEL', requestId } },
   );
