@@ -1,6 +1,7 @@
 import { assertNever } from '../shared/assert-never';
 import type { TransferState } from '../shared/backup';
 import type { BackupWorkerRequest, BackupWorkerResponse } from '../shared/messages';
+import { WORKER_NAMES } from '../shared/names';
 import { WorkerClient } from '../ui/worker-client';
 
 type Progress = Extract<BackupWorkerResponse, { type: 'PROGRESS' }>;
@@ -8,7 +9,7 @@ type Progress = Extract<BackupWorkerResponse, { type: 'PROGRESS' }>;
 /** The backup Web Worker, started on first use; this module is its only owner. */
 const worker = new WorkerClient<BackupWorkerRequest, BackupWorkerResponse>(
   'backup',
-  () => new Worker(new URL('../workers/backup-worker.ts', import.meta.url), { type: 'module', name: 'steady-backup' }),
+  () => new Worker(new URL('../workers/backup-worker.ts', import.meta.url), { type: 'module', name: WORKER_NAMES.backup }),
 );
 
 /** Runs a job in the worker; resolves with the state the transfer was left in. */

@@ -1,5 +1,6 @@
 import { assertNever } from '../shared/assert-never';
 import type { ReportWorkerRequest, ReportWorkerResponse } from '../shared/messages';
+import { WORKER_NAMES } from '../shared/names';
 import type { PageDrawing } from '../shared/report/drawing';
 import type { ReportOptions } from '../shared/report/options';
 import { WorkerClient } from '../ui/worker-client';
@@ -32,7 +33,7 @@ export async function makeReport(options: ReportOptions, signal: AbortSignal): P
   const jobId = crypto.randomUUID();
   const worker = new WorkerClient<ReportWorkerRequest, ReportWorkerResponse<Blob>>(
     'report',
-    () => new Worker(new URL('../workers/report-worker.ts', import.meta.url), { type: 'module', name: 'steady-report' }),
+    () => new Worker(new URL('../workers/report-worker.ts', import.meta.url), { type: 'module', name: WORKER_NAMES.report }),
   );
   try {
     return await worker.call<ReadyReport>(

@@ -47,5 +47,17 @@ export const PUSH_TOPICS = {
   message: 'steady-message',
 } as const;
 
+/**
+ * Dedicated Web Workers' names (`new Worker(url, { name })`): what DevTools and crash reports
+ * call each, and `self.name` inside it. The trends worker runs in lanes, named `<trends>-<lane>`.
+ */
+export const WORKER_NAMES = {
+  sync: 'steady-sync-worker',
+  backup: 'steady-backup-worker',
+  export: 'steady-export-worker',
+  report: 'steady-report-worker',
+  trends: 'steady-trends-worker',
+} as const;
+
 /** The trends worker's IndexedDB cache of per-day loads (derived data only); "delete everything" removes it too. */
 export const TRENDS_CACHE_DB = 'steady-trends-cache';

@@ -1,5 +1,6 @@
 import { assertNever } from '../shared/assert-never';
 import type { TrendsRequest, TrendsResponse } from '../shared/messages';
+import { WORKER_NAMES } from '../shared/names';
 import { WorkerClient } from '../ui/worker-client';
 
 type Response<T extends TrendsResponse['type']> = Extract<TrendsResponse, { type: T }>;
@@ -25,7 +26,7 @@ const workers: Record<Lane, WorkerClient<TrendsRequest, TrendsResponse>> = {
 function trendsWorker(lane: Lane): WorkerClient<TrendsRequest, TrendsResponse> {
   return new WorkerClient(
     `trends (${lane})`,
-    () => new Worker(new URL('../workers/trends-worker.ts', import.meta.url), { type: 'module', name: `steady-trends-${lane}` }),
+    () => new Worker(new URL('../workers/trends-worker.ts', import.meta.url), { type: 'module', name: `${WORKER_NAMES.trends}-${lane}` }),
   );
 }
 

@@ -35,7 +35,7 @@ class RunStopped extends Error {
 /**
  * One sync run: push the outbox up in bounded batches, then pull what other devices changed,
  * saving progress after every batch and page so a run cut short resumes where it stopped.
- * Callers hold the `steady-sync` Web Lock so that one run happens at a time.
+ * Callers hold the sync-run lock (`LOCKS.syncRun`, src/db/sync-runner.ts) so that one run happens at a time.
  * Never throws for network or server trouble: the outcome is in the returned log entry,
  * which is also appended to the store's log.
  */
