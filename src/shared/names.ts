@@ -22,7 +22,7 @@ export const LOCKS = {
   importPrefix: 'steady-import-',
 } as const;
 
-/** BroadcastChannels; each carries one union of src/shared/messages.ts or backup.ts. */
+/** BroadcastChannels; each carries one union of src/shared/messages.ts. */
 export const CHANNELS = {
   /** `SyncBroadcast`: a sync run finished, in any context. */
   syncRuns: 'steady-sync-runs',
