@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { API_PREFIX } from '../src/shared/routes';
 
 /**
  * Serves the built app. Hashed files under /assets/ never change, so they are immutable;
@@ -32,5 +33,5 @@ export async function staticFiles(app: FastifyInstance, root: string): Promise<v
 
 /** Paths the single-page app routes itself; the server answers them with index.html. */
 export function isAppNavigation(url: string, accept: string | undefined): boolean {
-  return !url.startsWith('/api/') && (accept ?? '').includes('text/html');
+  return !url.startsWith(API_PREFIX) && (accept ?? '').includes('text/html');
 }

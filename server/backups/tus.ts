@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import { ERRORS, Server, type Upload } from '@tus/server';
-import { BACKUP_ID_PATTERN, SHA256_PATTERN, type StoredBackupResponse, TUS_ENDPOINT } from '../../src/shared/backup';
+import { BACKUP_ID_PATTERN, SHA256_PATTERN, type StoredBackupResponse } from '../../src/shared/backup';
+import { ROUTES } from '../../src/shared/routes';
 import type { AuthenticatedDevice } from '../auth/authenticate';
 import { ApiError, notFound } from '../errors';
 import { MAX_UPLOADS_IN_FLIGHT, MIN_ARCHIVE_BYTES, tooManyUploads } from './quota';
@@ -33,7 +34,7 @@ function deviceOf(request: Request): AuthenticatedDevice {
  * that (32 hex digits) are still accepted; whose they are is always read from the metadata.
  */
 const UPLOAD_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}_)?[0-9a-f]{32}$/;
-const UPLOAD_PATH = new RegExp(`^${TUS_ENDPOINT}/([^/?#]+)$`);
+const UPLOAD_PATH = new RegExp(`^${ROUTES.tusCreate.path}/([^/?#]+)$`);
 
 /**
  * The upload a request is about: the last segment of the path exactly as it arrived, and only
@@ -63,7 +64,7 @@ const TUS_CODES = new Map<unknown, string>(Object.entries(ERRORS).map(([name, er
 export function createTusServer(files: BackupFiles, maxBytes: number, log: (error: unknown) => void): Server {
   const { uploads: datastore, locker } = files.archives;
   return new Server({
-    path: TUS_ENDPOINT,
+    path: ROUTES.tusCreate.path,
     datastore,
     ...(locker ? { locker } : {}),
     maxSize: maxBytes,

@@ -2,6 +2,7 @@ import { updateTransfer } from '../db/backup-transfers';
 import { assertNever } from '../shared/assert-never';
 import type { TransferState } from '../shared/backup';
 import type { BackupWorkerRequest, BackupWorkerResponse } from '../shared/messages';
+import { WORKER_NAMES } from '../shared/names';
 import { WorkerClient, WorkerFailedError } from '../ui/worker-client';
 
 type Progress = Extract<BackupWorkerResponse, { type: 'PROGRESS' }>;
@@ -9,7 +10,7 @@ type Progress = Extract<BackupWorkerResponse, { type: 'PROGRESS' }>;
 /** The backup Web Worker, started on first use; this module is its only owner. */
 const worker = new WorkerClient<BackupWorkerRequest, BackupWorkerResponse>(
   'backup',
-  () => new Worker(new URL('../workers/backup-worker.ts', import.meta.url), { type: 'module', name: 'steady-backup' }),
+  () => new Worker(new URL('../workers/backup-worker.ts', import.meta.url), { type: 'module', name: WORKER_NAMES.backup }),
 );
 
 type Outcome = { state: TransferState; error: string | null };

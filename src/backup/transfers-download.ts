@@ -18,7 +18,7 @@ export async function downloadHistory(): Promise<void> {
 export async function restoreBackup(backup: BackupInfo): Promise<void> {
   const token = deviceToken();
   const transfer = newDownload({ source: 'stored-backup', backupId: backup.id, bytesTotal: backup.bytes, sha256: backup.sha256 });
-  const request = new Request(`/api/backups/${backup.id}`, { headers: { authorization: `Bearer ${token}` } });
+  const request = new Request(pathOf('downloadBackup', { id: backup.id }), { headers: { authorization: `Bearer ${token}` } });
   await startDownload(transfer, request, backup.bytes);
 }
 

@@ -1,4 +1,5 @@
 import { updateTransfer } from '../db/backup-transfers';
+import { assertNever } from '../shared/assert-never';
 import type { TransferBroadcast } from '../shared/messages';
 import { CHANNELS } from '../shared/names';
 import { backgroundFetchManager } from './background-fetch';
@@ -23,7 +24,14 @@ export function startTransfers(): void {
   started = true;
   const channel = new BroadcastChannel(CHANNELS.transfers);
   channel.addEventListener('message', (event: MessageEvent<TransferBroadcast>) => {
-    if (event.data.type === 'TRANSFER_CHANGED') void refreshTransfers();
+    const broadcast = event.data;
+    switch (broadcast.type) {
+      case 'TRANSFER_CHANGED':
+        void refreshTransfers();
+        break;
+      default:
+        assertNever(broadcast.type);
+    }
   });
   onWorkerProgress(({ transferId, bytesDone, bytesTotal }) => setLive(transferId, bytesDone, bytesTotal));
   void refreshTransfers().then(resumeTransfers);

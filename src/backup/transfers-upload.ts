@@ -2,7 +2,7 @@ import { describe } from '../account/account';
 import { api } from '../api/api';
 import { getTransfer, newTransfer, putTransfer, updateTransfer } from '../db/backup-transfers';
 import { BACKUP_ID_HEADER, BACKUP_MEDIA_TYPE, type ListBackupsResponse, SHA256_HEADER } from '../shared/backup';
-import { pathOf } from '../shared/routes';
+import { pathOf, ROUTES } from '../shared/routes';
 import { backgroundFetchManager } from './background-fetch';
 import { runInWorker } from './backup-worker-client';
 import { formatBytes } from './format';
@@ -48,7 +48,7 @@ export async function sendArchive(transferId: string): Promise<void> {
   }
   if (transfer.mode === 'background-fetch') {
     const request = new Request(pathOf('uploadBackup'), {
-      method: 'POST',
+      method: ROUTES.uploadBackup.method,
       body: transfer.archive,
       headers: {
         authorization: `Bearer ${token}`,

@@ -2,6 +2,7 @@ import { effect } from '@preact/signals';
 import { liveReading } from '../armband/live-state';
 import { openSteadyDb } from '../db/schema';
 import { readChunks } from '../recording/stored-samples';
+import { assertNever } from '../shared/assert-never';
 import type { DocsBroadcast } from '../shared/messages';
 import { CHANNELS } from '../shared/names';
 import type { AlertAction } from '../shared/pacing/alert-policy';
@@ -75,8 +76,15 @@ export class PacingMonitor {
     // A morning reading or a settings change saved on this device: new resting HR or threshold now.
     const docs = new BroadcastChannel(CHANNELS.docs);
     docs.onmessage = (event: MessageEvent<DocsBroadcast>) => {
-      if (event.data.kind !== 'measurement' && event.data.kind !== 'settings') return;
-      void refreshPacingInputs().catch((error: unknown) => console.error('Steady: could not read the pacing settings', error));
+      const saved = event.data;
+      switch (saved.type) {
+        case 'DOC_SAVED':
+          if (saved.kind !== 'measurement' && saved.kind !== 'settings') return;
+          void refreshPacingInputs().catch((error: unknown) => console.error('Steady: could not read the pacing settings', error));
+          break;
+        default:
+          assertNever(saved.type);
+      }
     };
     disposers.push(() => docs.close());
     const timer = setInterval(() => this.checkDay(), DAY_CHECK_MS);

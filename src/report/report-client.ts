@@ -1,4 +1,6 @@
+import { assertNever } from '../shared/assert-never';
 import type { ReportWorkerRequest, ReportWorkerResponse } from '../shared/messages';
+import { WORKER_NAMES } from '../shared/names';
 import type { PageDrawing } from '../shared/report/drawing';
 import type { ReportOptions } from '../shared/report/options';
 import { WorkerClient } from '../ui/worker-client';
@@ -31,19 +33,27 @@ export async function makeReport(options: ReportOptions, signal: AbortSignal): P
   const jobId = crypto.randomUUID();
   const worker = new WorkerClient<ReportWorkerRequest, ReportWorkerResponse<Blob>>(
     'report',
-    () => new Worker(new URL('../workers/report-worker.ts', import.meta.url), { type: 'module', name: 'steady-report' }),
+    () => new Worker(new URL('../workers/report-worker.ts', import.meta.url), { type: 'module', name: WORKER_NAMES.report }),
   );
   try {
     return await worker.call<ReadyReport>(
       { type: 'BUILD_REPORT', jobId, options, madeAt: Date.now() },
       (message, settle) => {
         if (message.jobId !== jobId) return;
-        if (message.type === 'FAILED') {
-          settle.reject(message.aborted ? new DOMException(message.message, 'AbortError') : new ReportError(message.code, message.message));
-          return;
+        switch (message.type) {
+          case 'FAILED':
+            settle.reject(
+              message.aborted ? new DOMException(message.message, 'AbortError') : new ReportError(message.code, message.message),
+            );
+            break;
+          case 'REPORT_READY': {
+            const file = new File([message.pdf], message.fileName, { type: 'application/pdf' });
+            settle.resolve({ file, url: URL.createObjectURL(file), pages: message.pages, firstPage: message.firstPage });
+            break;
+          }
+          default:
+            assertNever(message);
         }
-        const file = new File([message.pdf], message.fileName, { type: 'application/pdf' });
-        settle.resolve({ file, url: URL.createObjectURL(file), pages: message.pages, firstPage: message.firstPage });
       },
       { signal, cancel: { type: 'CANCEL', jobId } },
     );

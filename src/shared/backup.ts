@@ -23,8 +23,6 @@ export const SHA256_HEADER = 'x-steady-sha256';
 export const BACKUP_ID_HEADER = 'x-steady-backup-id';
 export const SHA256_PATTERN = '^[0-9a-f]{64}$';
 export const BACKUP_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
-/** Where the tus server listens. */
-export const TUS_ENDPOINT = '/api/uploads';
 /** tus PATCH size: a dropped connection costs at most this much again. */
 export const TUS_CHUNK_BYTES = 2 * 1024 * 1024;
 

@@ -22,7 +22,7 @@ export const LOCKS = {
   importPrefix: 'steady-import-',
 } as const;
 
-/** BroadcastChannels; each carries one union of src/shared/messages.ts or backup.ts. */
+/** BroadcastChannels; each carries one union of src/shared/messages.ts. */
 export const CHANNELS = {
   /** `SyncBroadcast`: a sync run finished, in any context. */
   syncRuns: 'steady-sync-runs',
@@ -45,6 +45,18 @@ export const PUSH_TOPICS = {
   refresh: 'steady-refresh',
   sync: 'steady-sync-nudge',
   message: 'steady-message',
+} as const;
+
+/**
+ * Dedicated Web Workers' names (`new Worker(url, { name })`): what DevTools and crash reports
+ * call each, and `self.name` inside it. The trends worker runs in lanes, named `<trends>-<lane>`.
+ */
+export const WORKER_NAMES = {
+  sync: 'steady-sync-worker',
+  backup: 'steady-backup-worker',
+  export: 'steady-export-worker',
+  report: 'steady-report-worker',
+  trends: 'steady-trends-worker',
 } as const;
 
 /** The trends worker's IndexedDB cache of per-day loads (derived data only); "delete everything" removes it too. */

@@ -10,14 +10,7 @@ import type {
   PushSubscriptionRequest,
   PushSubscriptionStateResponse,
 } from './api';
-import {
-  BACKUP_ID_PATTERN,
-  BACKUP_MEDIA_TYPE,
-  type BackupInfo,
-  type ListBackupsResponse,
-  type StoredBackupResponse,
-  TUS_ENDPOINT,
-} from './backup';
+import { BACKUP_ID_PATTERN, BACKUP_MEDIA_TYPE, type BackupInfo, type ListBackupsResponse, type StoredBackupResponse } from './backup';
 import { BATCH_ID_PATTERN, type ReadingsResponse, SYNC_MEDIA_TYPE, type UploadBatchResponse } from './sync/protocol';
 
 /**
@@ -26,6 +19,12 @@ import { BATCH_ID_PATTERN, type ReadingsResponse, SYNC_MEDIA_TYPE, type UploadBa
  * registers each route from here (server/routes/route.ts) and the app calls it by name
  * (http-client.ts `callApi`), so a path or a schema cannot drift between the two.
  */
+
+/**
+ * Every path of the API starts with this: the service worker never caches under it and the
+ * server never answers it with the app shell.
+ */
+export const API_PREFIX = '/api/';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD' | 'PATCH' | 'OPTIONS';
 
@@ -39,7 +38,7 @@ export interface RouteSchema {
 export interface RouteSpec {
   /** Several for tus, whose one handler serves an upload's HEAD, PATCH and DELETE. */
   method: HttpMethod | readonly HttpMethod[];
-  path: string;
+  path: `${typeof API_PREFIX}${string}`;
   /** Needs `Authorization: Bearer <device token>`. */
   auth: boolean;
   /** Media type of a body that is not JSON (a sync batch, an archive, tus chunks): no JSON body schema then. */
@@ -49,6 +48,8 @@ export interface RouteSpec {
 
 const deviceName = { type: 'string', minLength: 1, maxLength: 80 } as const;
 const base64url = { type: 'string', maxLength: 256 } as const;
+/** The tus endpoint: uploads are created on it and each lives at `<endpoint>/<id>`. */
+const TUS_ENDPOINT = '/api/uploads';
 const backupIdParams = { type: 'object', properties: { id: { type: 'string', pattern: BACKUP_ID_PATTERN } } } as const;
 
 /** The table. Keys are the names the app and the rate limits (server/rate-limit/rules.ts) use. */

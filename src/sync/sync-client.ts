@@ -3,7 +3,7 @@ import { IdbSyncStore } from '../db/sync-store';
 import { assertNever } from '../shared/assert-never';
 import { PAGE_SYNC_INTERVAL_MS } from '../shared/background-tags';
 import type { SyncBroadcast, SyncWorkerRequest, SyncWorkerResponse } from '../shared/messages';
-import { CHANNELS } from '../shared/names';
+import { CHANNELS, WORKER_NAMES } from '../shared/names';
 import type { SyncLogEntry } from '../shared/sync/sync-store';
 import { WorkerClient, WorkerFailedError } from '../ui/worker-client';
 import { registerBackgroundSync } from './background-registration';
@@ -18,7 +18,7 @@ let nextRequestId = 1;
 /** The sync Web Worker, started on first use; this module is its only owner. */
 const worker = new WorkerClient<SyncWorkerRequest, SyncWorkerResponse>(
   'sync',
-  () => new Worker(new URL('../workers/sync-worker.ts', import.meta.url), { type: 'module', name: 'steady-sync' }),
+  () => new Worker(new URL('../workers/sync-worker.ts', import.meta.url), { type: 'module', name: WORKER_NAMES.sync }),
 );
 
 /** Runs a sync in the worker; when it could not finish, asks the browser to retry in the background. */
@@ -90,7 +90,14 @@ export function startPageSync(abort: AbortSignal): void {
   );
   const channel = new BroadcastChannel(CHANNELS.syncRuns);
   channel.addEventListener('message', (event: MessageEvent<SyncBroadcast>) => {
-    if (event.data.type === 'SYNC_FINISHED') lastRun.value = event.data.entry;
+    const broadcast = event.data;
+    switch (broadcast.type) {
+      case 'SYNC_FINISHED':
+        lastRun.value = broadcast.entry;
+        break;
+      default:
+        assertNever(broadcast.type);
+    }
   });
   abort.addEventListener('abort', () => channel.close(), { once: true });
   run();

@@ -1,4 +1,6 @@
+import { assertNever } from '../shared/assert-never';
 import type { TrendsRequest, TrendsResponse } from '../shared/messages';
+import { WORKER_NAMES } from '../shared/names';
 import { WorkerClient } from '../ui/worker-client';
 
 type Response<T extends TrendsResponse['type']> = Extract<TrendsResponse, { type: T }>;
@@ -24,7 +26,7 @@ const workers: Record<Lane, WorkerClient<TrendsRequest, TrendsResponse>> = {
 function trendsWorker(lane: Lane): WorkerClient<TrendsRequest, TrendsResponse> {
   return new WorkerClient(
     `trends (${lane})`,
-    () => new Worker(new URL('../workers/trends-worker.ts', import.meta.url), { type: 'module', name: `steady-trends-${lane}` }),
+    () => new Worker(new URL('../workers/trends-worker.ts', import.meta.url), { type: 'module', name: `${WORKER_NAMES.trends}-${lane}` }),
   );
 }
 
@@ -83,8 +85,18 @@ function send<T>(
     { ...body, requestId } as TrendsRequest,
     (message, settle) => {
       if (message.requestId !== requestId) return;
-      if (message.type === 'FAILED') settle.reject(new TrendsError(message.code, message.message));
-      else handle(message, settle.resolve);
+      switch (message.type) {
+        case 'FAILED':
+          settle.reject(new TrendsError(message.code, message.message));
+          break;
+        case 'DAILY_ROWS':
+        case 'DAY_CHART_DATA':
+        case 'WEAR_DAYS_DATA':
+          handle(message, settle.resolve);
+          break;
+        default:
+          assertNever(message);
+      }
     },
     { signal, cancel: { type: 'CANCEL', requestId } },
   );

@@ -1,4 +1,5 @@
 import { useEffect } from 'preact/hooks';
+import { assertNever } from '../shared/assert-never';
 import type { DocsBroadcast } from '../shared/messages';
 import { CHANNELS } from '../shared/names';
 import type { DocKind } from '../shared/sync/batch-codec';
@@ -13,7 +14,14 @@ export function useDocChanges(kind: DocKind, read: () => void, id?: string): voi
     read();
     const channel = new BroadcastChannel(CHANNELS.docs);
     channel.onmessage = (event: MessageEvent<DocsBroadcast>) => {
-      if (event.data.kind === kind && (id === undefined || event.data.id === id)) read();
+      const saved = event.data;
+      switch (saved.type) {
+        case 'DOC_SAVED':
+          if (saved.kind === kind && (id === undefined || saved.id === id)) read();
+          break;
+        default:
+          assertNever(saved.type);
+      }
     };
     const unsubscribe = lastRun.subscribe(read);
     return () => {

@@ -1,6 +1,7 @@
 import { assertNever } from '../shared/assert-never';
 import type { ExportFile, ExportFormat } from '../shared/export/protocol';
 import type { ExportWorkerRequest, ExportWorkerResponse } from '../shared/messages';
+import { WORKER_NAMES } from '../shared/names';
 import { WorkerClient } from '../ui/worker-client';
 
 /** A finished export file, ready to download through its object URL. */
@@ -21,7 +22,7 @@ export async function exportData(format: ExportFormat, onProgress: (fraction: nu
   const jobId = crypto.randomUUID();
   const worker = new WorkerClient<ExportWorkerRequest, ExportWorkerResponse<Blob>>(
     'export',
-    () => new Worker(new URL('../workers/export-worker.ts', import.meta.url), { type: 'module', name: 'steady-export' }),
+    () => new Worker(new URL('../workers/export-worker.ts', import.meta.url), { type: 'module', name: WORKER_NAMES.export }),
   );
   try {
     return await worker.call<ReadyFile[]>(

@@ -15,7 +15,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BACKUP_ID_HEADER, BACKUP_MEDIA_TYPE, SHA256_HEADER, TUS_ENDPOINT } from '../../src/shared/backup';
+import { BACKUP_ID_HEADER, BACKUP_MEDIA_TYPE, SHA256_HEADER } from '../../src/shared/backup';
+import { pathOf } from '../../src/shared/routes';
 import { dropSchema, startTestServer, type TestServer, testDatabaseUrl } from '../helpers/server';
 import { createAccount } from '../helpers/sync-client';
 
@@ -140,7 +141,7 @@ async function run(label: string, server: TestServer): Promise<string[]> {
     'tus upload',
     await measure(async () => {
       const metadata = `backupId ${Buffer.from(randomUUID()).toString('base64')},sha256 ${Buffer.from(sha256).toString('base64')}`;
-      const created = await fetch(`${server.url}${TUS_ENDPOINT}`, {
+      const created = await fetch(`${server.url}${pathOf('tusCreate')}`, {
         method: 'POST',
         headers: { ...auth, 'tus-resumable': '1.0.0', 'upload-length': String(SIZE), 'upload-metadata': metadata },
       });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceCredentials } from '../../src/db/schema';
 import type { PushKeyResponse, PushSubscriptionStateResponse } from '../../src/shared/api';
-import { NOTIFICATION_TAGS, SYNC_TAG } from '../../src/shared/names';
+import { NOTIFICATION_TAGS, PERIODIC_SYNC_TAG, SYNC_TAG } from '../../src/shared/names';
 import { minuteStartOf } from '../../src/shared/samples';
 import { readChunk, readDoc, readSyncLog, waitForCredentials, waitForLog } from '../helpers/app-db';
 import { grantAllPermissions, launchBrowser, registrationIdFor, type TestBrowser, waitForController } from '../helpers/browser';
@@ -257,7 +257,7 @@ describe('a push while the app is visible', () => {
 describe('the worker’s own re-check', () => {
   it.each([
     ['sync', 'ServiceWorker.dispatchSyncEvent', { tag: SYNC_TAG, lastChance: false }],
-    ['periodicsync', 'ServiceWorker.dispatchPeriodicSyncEvent', { tag: 'nightly-sync' }],
+    ['periodicsync', 'ServiceWorker.dispatchPeriodicSyncEvent', { tag: PERIODIC_SYNC_TAG }],
   ] as const)(
     'after `%s` with no page open and notifications blocked, the server forgets the dead subscription',
     async (_, command, event) => {

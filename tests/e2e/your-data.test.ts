@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckIn } from '../../src/shared/checkin';
 import type { SteadyExportV1 } from '../../src/shared/export/json';
 import type { Measurement } from '../../src/shared/measurement';
+import { TRENDS_CACHE_DB } from '../../src/shared/names';
 import type { RecordingGap, SampleChunk } from '../../src/shared/samples';
 import { appDbExists, inAppDb, putRecording, readCredentials, waitForCredentials } from '../helpers/app-db';
 import { eventually } from '../helpers/armband-emulation';
@@ -379,7 +380,7 @@ describe('Your data', () => {
     // Trends keeps derived per-day loads in a database of its own: it must go too.
     const databases = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
     await page.getByRole('link', { name: 'Trends', exact: true }).click();
-    await eventually(databases, (names) => names.includes('steady-trends-cache'), 15_000, 'the trends cache made');
+    await eventually(databases, (names) => names.includes(TRENDS_CACHE_DB), 15_000, 'the trends cache made');
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
     await page.getByRole('button', { name: 'Delete everything…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete everything?' });
@@ -409,7 +410,7 @@ describe('Your data', () => {
       syncLog: undefined,
     });
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
-    expect(await databases()).not.toContain('steady-trends-cache');
+    expect(await databases()).not.toContain(TRENDS_CACHE_DB);
     const cacheNames = await page.evaluate(() => caches.keys());
     expect(cacheNames.every((name) => name.startsWith('workbox-precache'))).toBe(true);
     expect(cacheNames.length).toBeGreaterThan(0); // the app still opens offline

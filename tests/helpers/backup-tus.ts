@@ -1,4 +1,4 @@
-import { TUS_ENDPOINT } from '../../src/shared/backup';
+import { pathOf } from '../../src/shared/routes';
 
 /**
  * A minimal tus 1.0.0 client for server tests: every byte it sends is counted, so a test can
@@ -22,7 +22,7 @@ export class TusTestClient {
     const encoded = Object.entries(metadata)
       .map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`)
       .join(',');
-    const response = await fetch(`${this.baseUrl}${TUS_ENDPOINT}`, {
+    const response = await fetch(`${this.baseUrl}${pathOf('tusCreate')}`, {
       method: 'POST',
       headers: this.headers({ 'upload-length': String(length), 'upload-metadata': encoded }),
     });

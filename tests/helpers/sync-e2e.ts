@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { DeviceCredentials } from '../../src/db/schema';
-import { SYNC_TAG } from '../../src/shared/names';
+import { PERIODIC_SYNC_TAG, SYNC_TAG } from '../../src/shared/names';
 import { type HeartRateSample, MINUTE_MS, type SampleChunk } from '../../src/shared/samples';
 import { waitForCredentials } from './app-db';
 import { grantAllPermissions, launchBrowser, registrationIdFor, type TestBrowser, waitForController } from './browser';
@@ -25,7 +25,7 @@ export interface SyncStack {
   restartServer(): Promise<void>;
   /** `ServiceWorker.dispatchSyncEvent` for the app's Background Sync tag. */
   dispatchSync(lastChance?: boolean): Promise<void>;
-  /** `ServiceWorker.dispatchPeriodicSyncEvent` for the app's `nightly-sync` tag. */
+  /** `ServiceWorker.dispatchPeriodicSyncEvent` for the app's Periodic Background Sync tag. */
   dispatchPeriodicSync(): Promise<void>;
   close(): Promise<void>;
 }
@@ -73,7 +73,7 @@ export async function startSyncStack(env: Record<string, string> = {}): Promise<
       await cdp.send('ServiceWorker.dispatchSyncEvent', { origin, registrationId, tag: SYNC_TAG, lastChance });
     },
     async dispatchPeriodicSync() {
-      await cdp.send('ServiceWorker.dispatchPeriodicSyncEvent', { origin, registrationId, tag: 'nightly-sync' });
+      await cdp.send('ServiceWorker.dispatchPeriodicSyncEvent', { origin, registrationId, tag: PERIODIC_SYNC_TAG });
     },
     close: closeAll,
   };

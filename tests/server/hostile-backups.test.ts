@@ -12,13 +12,15 @@ import {
   type ListBackupsResponse,
   SHA256_HEADER,
   type StoredBackupResponse,
-  TUS_ENDPOINT,
 } from '../../src/shared/backup';
+import { pathOf } from '../../src/shared/routes';
 import { buildArchive, opaqueArchive, sha256Hex } from '../helpers/backup-archive';
 import { backupStorage } from '../helpers/backup-storage';
 import { TusTestClient } from '../helpers/backup-tus';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createAccount, syntheticSamples, toChunks, uploadBatch } from '../helpers/sync-client';
+
+const TUS_ENDPOINT = pathOf('tusCreate');
 
 // What a stranger (anyone may create an account) can try against backups: every answer is a
 // coded 4xx JSON error, nothing of another account is read, changed or removed, and the server

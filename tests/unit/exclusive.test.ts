@@ -87,8 +87,8 @@ describe('exclusive', () => {
         return work(null);
       },
     };
-    expect(await exclusive('steady-sync', {}, async () => 'ran', locks)).toBe('ran');
-    expect(asked).toEqual(['steady-sync']);
+    expect(await exclusive('a-lock', {}, async () => 'ran', locks)).toBe('ran');
+    expect(asked).toEqual(['a-lock']);
   });
 
   it('finds navigator.locks only when it can request', () => {

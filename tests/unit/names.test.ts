@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNELS, LOCKS, NOTIFICATION_TAGS, PERIODIC_SYNC_TAG, PUSH_TOPICS, SYNC_TAG } from '../../src/shared/names';
+import {
+  CHANNELS,
+  LOCKS,
+  NOTIFICATION_TAGS,
+  PERIODIC_SYNC_TAG,
+  PUSH_TOPICS,
+  SYNC_TAG,
+  TRENDS_CACHE_DB,
+  WORKER_NAMES,
+} from '../../src/shared/names';
 
 describe('names that cross a boundary', () => {
-  it('are distinct strings: no lock, channel, tag or topic shares a name with another', () => {
+  it('are distinct strings: no lock, channel, tag, topic, worker or database shares a name with another', () => {
     const all = [
       SYNC_TAG,
       PERIODIC_SYNC_TAG,
@@ -10,6 +19,8 @@ describe('names that cross a boundary', () => {
       ...Object.values(CHANNELS),
       ...Object.values(NOTIFICATION_TAGS),
       ...Object.values(PUSH_TOPICS),
+      ...Object.values(WORKER_NAMES),
+      TRENDS_CACHE_DB,
     ];
     const repeated = all.filter((name, i) => all.indexOf(name) !== i);
     expect(repeated).toEqual([]);

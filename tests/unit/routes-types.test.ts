@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ListDevicesResponse } from '../../src/shared/api';
 import { apiCaller, type FetchLike } from '../../src/shared/http-client';
-import { pathOf } from '../../src/shared/routes';
+import { pathOf, type RouteSpec } from '../../src/shared/routes';
 
 /**
  * Type-level checks, enforced by `npm run typecheck` (tsc -p tests): each `@ts-expect-error`
@@ -28,7 +28,9 @@ function typeChecks() {
   const listed: Promise<ListDevicesResponse> = api('listDevices', { token: 't' });
   // @ts-expect-error the answer is the route's response type, not one the caller picks
   const wrong: Promise<string> = api('listDevices', { token: 't' });
-  return [listed, wrong];
+  // @ts-expect-error a route outside the API prefix: the service worker would cache it, the server serve the app shell
+  const outside: RouteSpec = { method: 'GET', path: '/health', auth: false };
+  return [listed, wrong, outside];
 }
 
 describe('route types', () => {

@@ -1,5 +1,5 @@
 import { ApiRequestError, type FetchLike, NetworkError, request } from '../http-client';
-import { pathOf, type ResponseOf, urlOf } from '../routes';
+import { pathOf, type ResponseOf, ROUTES, urlOf } from '../routes';
 import { BATCH_LIMITS, decodeBatch, encodeBatch, type SyncBatch } from './batch-codec';
 import { type PullHeader, QUOTA_RECORDS, SYNC_MEDIA_TYPE } from './protocol';
 import type { InflightBatch, SyncLogEntry, SyncStore, SyncTrigger } from './sync-store';
@@ -35,7 +35,7 @@ class RunStopped extends Error {
 /**
  * One sync run: push the outbox up in bounded batches, then pull what other devices changed,
  * saving progress after every batch and page so a run cut short resumes where it stopped.
- * Callers hold the `steady-sync` Web Lock so that one run happens at a time.
+ * Callers hold the sync-run lock (`LOCKS.syncRun`, src/db/sync-runner.ts) so that one run happens at a time.
  * Never throws for network or server trouble: the outcome is in the returned log entry,
  * which is also appended to the store's log.
  */
@@ -208,7 +208,7 @@ function lastKey(batch: InflightBatch): string {
 
 async function upload(options: SyncRunOptions, batch: InflightBatch): Promise<ResponseOf<'uploadBatch'>> {
   const response = await request(options.fetch, options.baseUrl + pathOf('uploadBatch', { batchId: batch.batchId }), {
-    method: 'PUT',
+    method: ROUTES.uploadBatch.method,
     headers: { 'content-type': SYNC_MEDIA_TYPE, authorization: `Bearer ${options.token}` },
     body: batch.body,
     signal: options.signal,
