@@ -5,7 +5,8 @@ import type { ArchiveCounts } from '../../src/shared/backup';
 import { type ArchiveLine, archiveHeader, encodeLine } from '../../src/shared/backup-archive';
 import { DOC_KINDS, type DocKind } from '../../src/shared/sync/batch-codec';
 import type { Database } from '../db/schema';
-import { bodyToChunk } from '../sync/record-codec';
+import { quarantinedHere } from '../sync/quarantine';
+import { bodyToChunk, chunkBodyCounts } from '../sync/record-codec';
 
 /** Rows read per query. */
 const PAGE = 500;
@@ -21,20 +22,27 @@ const BYTES_PER_TURN = 128 * 1024;
  * while devices keep syncing; kinds this version does not know are left out), each page
  * encoded and gzipped before the next is read.
  * `Readable.from` pulls only when gzip and the socket want more, so memory stays flat.
+ * A minute past the chunk limits is moved to quarantine and left out (the archive importer
+ * would refuse it, and with it the whole archive); `onQuarantined` hears of each.
  */
-export function exportArchive(db: Kysely<Database>, accountId: string, deviceId: string): Readable {
+export function exportArchive(db: Kysely<Database>, accountId: string, deviceId: string, onQuarantined: () => void = () => {}): Readable {
   // pipeline (not pipe): a failed query destroys the gzip stream, so the client sees a cut
   // archive (no end line) rather than a short one that looks whole; a client that goes away
   // stops the queries.
   return pipeline(
-    Readable.from(exportLines(db, accountId, deviceId), { objectMode: false }),
+    Readable.from(exportLines(db, accountId, deviceId, onQuarantined), { objectMode: false }),
     zlib.createGzip({ level: 6 }),
     () => undefined,
   );
 }
 
 /** The archive's lines, in pieces; between two pieces other requests get the event loop. Exported for its test. */
-export async function* exportLines(db: Kysely<Database>, accountId: string, deviceId: string): AsyncGenerator<Buffer> {
+export async function* exportLines(
+  db: Kysely<Database>,
+  accountId: string,
+  deviceId: string,
+  onQuarantined: () => void = () => {},
+): AsyncGenerator<Buffer> {
   yield Buffer.from(encodeLine(archiveHeader('server', accountId, deviceId)));
   const counts: ArchiveCounts = { chunks: 0, gaps: 0, docs: 0 };
   // Kind by kind, each in record-id order: every page is one range scan of the primary key.
@@ -54,6 +62,10 @@ export async function* exportLines(db: Kysely<Database>, accountId: string, devi
       let text = '';
       let bytes = 0;
       for (const row of rows) {
+        if (kind === 'chunk' && (await quarantinedHere(db, accountId, { kind, record_id: row.record_id }, chunkBodyCounts(row.body)))) {
+          onQuarantined();
+          continue;
+        }
         const line = toLine(kind, row.record_id, row.body);
         if (line.type === 'chunk') counts.chunks++;
         else counts.docs++;

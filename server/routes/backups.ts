@@ -22,6 +22,7 @@ import { bindDevice, createTusServer, reservedBytes } from '../backups/tus';
 import type { Config } from '../config';
 import type { OpenDatabase } from '../db/open';
 import { ApiError, notFound } from '../errors';
+import { warnQuarantined } from '../sync/quarantine';
 import { routeRegistrar } from './route';
 
 export interface BackupRouteOptions {
@@ -168,7 +169,7 @@ export async function backupRoutes(app: FastifyInstance, { database, config, onC
       .header('content-type', BACKUP_MEDIA_TYPE)
       .header('cache-control', 'no-store')
       .header('content-disposition', `attachment; filename="steady-history-${today()}.ndjson.gz"`);
-    return reply.send(exportArchive(database.db, me.accountId, me.deviceId));
+    return reply.send(exportArchive(database.db, me.accountId, me.deviceId, () => warnQuarantined(request, me.accountId, 1)));
   });
 
   route('storeExport', {}, async (request, reply) => {
@@ -180,7 +181,11 @@ export async function backupRoutes(app: FastifyInstance, { database, config, onC
     });
     try {
       const hashed = hashing();
-      await pipeline(exportArchive(database.db, me.accountId, me.deviceId), hashed.meter, temp.writable());
+      await pipeline(
+        exportArchive(database.db, me.accountId, me.deviceId, () => warnQuarantined(request, me.accountId, 1)),
+        hashed.meter,
+        temp.writable(),
+      );
       const { bytes, sha256 } = hashed.result();
       const { info } = await files.commit(temp, {
         accountId: me.accountId,

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   PULL_PAGE_LIMIT,
   QUOTA_RECORDS,
@@ -12,6 +12,7 @@ import { ApiError } from '../errors';
 import { BatchPool, type BatchPoolOptions } from '../sync/batch-pool';
 import { ingestBatch } from '../sync/ingest';
 import { pullChanges, readingsPage } from '../sync/pull';
+import { warnQuarantined } from '../sync/quarantine';
 import { decodeCursor, decodeReadingsCursor, encodeReadingsCursor } from '../sync/record-codec';
 import { routeRegistrar } from './route';
 
@@ -42,11 +43,6 @@ function sendError(reply: FastifyReply, statusCode: 503 | 507, code: string, mes
 function busy(reply: FastifyReply) {
   reply.header('Retry-After', String(BUSY_RETRY_AFTER_S));
   return sendError(reply, 503, 'BUSY', `the server is busy with other uploads and pulls; try again in ${BUSY_RETRY_AFTER_S} seconds`);
-}
-
-/** A page met stored minutes past the chunk limits and moved them to quarantine: said by account id only. */
-function warnQuarantined(request: FastifyRequest, accountId: string, quarantined: number) {
-  if (quarantined > 0) request.log.warn({ accountId, quarantined }, 'stored minutes past the chunk limits moved to quarantined_records');
 }
 
 /** The sync protocol (docs/sync-protocol.md): idempotent batch upload, cursor pull, readings. */

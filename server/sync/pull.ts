@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { BATCH_LIMITS, DOC_KINDS, type DocKind } from '../../src/shared/sync/batch-codec';
 import { PULL_PAGE_BYTES, READINGS_PAGE_MAX_SAMPLES, READINGS_PAGE_SAMPLES } from '../../src/shared/sync/protocol';
 import type { Database } from '../db/schema';
-import { overLimitReason, quarantineRecord } from './quarantine';
+import { quarantinedHere } from './quarantine';
 import { chunkBodyCounts, encodeCursor } from './record-codec';
 
 /**
@@ -19,24 +19,6 @@ export interface StoredPage {
 /** What a page left out: minutes past the chunk limits it met and moved to quarantine (quarantine.ts). */
 export interface Quarantined {
   quarantined: number;
-}
-
-/**
- * True when a stored chunk passes the chunk limits: it is then moved to `quarantined_records`
- * rather than handed to the encoder, which would refuse it and fail the whole request.
- * Migration 0010 moved every such minute stored before the limits; this catches one written
- * around the server since (or any left by a later change of the limits).
- */
-async function quarantinedHere(
-  db: Kysely<Database>,
-  accountId: string,
-  row: { kind: string; record_id: string },
-  counts: { samples: number; intervals: number },
-): Promise<boolean> {
-  const reason = overLimitReason(counts);
-  if (reason === null) return false;
-  await quarantineRecord(db, { accountId, kind: row.kind, recordId: row.record_id }, reason);
-  return true;
 }
 
 /** Rows read from the database at a time: a page is built from a few such slices, never all at once. */

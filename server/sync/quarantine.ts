@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { CHUNK_LIMITS } from '../../src/shared/samples';
 import type { Database } from '../db/schema';
@@ -59,4 +60,28 @@ export async function moveToQuarantine(trx: Kysely<Database>, record: RecordKey,
     .where('id', '=', record.accountId)
     .execute();
   return true;
+}
+
+/**
+ * True when a stored chunk passes the chunk limits: it is then moved to `quarantined_records`
+ * rather than handed to the encoder, which would refuse it and fail the whole request (a pull,
+ * a readings page, an export). Migration 0010 moved every such minute stored before the
+ * limits; this catches one written around the server since (or any left by a later change of
+ * the limits).
+ */
+export async function quarantinedHere(
+  db: Kysely<Database>,
+  accountId: string,
+  row: { kind: string; record_id: string },
+  counts: { samples: number; intervals: number },
+): Promise<boolean> {
+  const reason = overLimitReason(counts);
+  if (reason === null) return false;
+  await quarantineRecord(db, { accountId, kind: row.kind, recordId: row.record_id }, reason);
+  return true;
+}
+
+/** A request met stored minutes past the chunk limits and moved them to quarantine: said by account id only. */
+export function warnQuarantined(request: FastifyRequest, accountId: string, quarantined: number) {
+  if (quarantined > 0) request.log.warn({ accountId, quarantined }, 'stored minutes past the chunk limits moved to quarantined_records');
 }

@@ -9,6 +9,7 @@ import { openDatabase } from '../../server/db/open';
 import type { Database, SyncRecordsTable } from '../../server/db/schema';
 import { chunkToBody, sha256 } from '../../server/sync/record-codec';
 import { CHUNK_LIMITS, MINUTE_MS, minuteStartOf, type SampleChunk } from '../../src/shared/samples';
+import { readArchive } from '../helpers/backup-archive';
 import { openDatabaseAt } from '../helpers/database-at';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { serverReadings } from '../helpers/sync-assertions';
@@ -183,6 +184,30 @@ describe('a minute past the limits written around the server after the migration
 
       expect(await deleteAccount(server, writer.deviceToken)).toBe(204);
       expect(await countOf(check.db, 'quarantined_records', writer.accountId)).toBe(0);
+    } finally {
+      await check.close();
+    }
+  });
+
+  it('is moved to quarantine by an export that meets it, which sends a whole archive without it', async () => {
+    const server = await startTestServer();
+    servers.push(server);
+    const device = await createAccount(server.url);
+    const check = await openDatabase(server.config);
+    try {
+      const oversized = storedRow(device.accountId, device.deviceId, 1, tooManySamples);
+      await check.db
+        .insertInto('sync_records')
+        .values([oversized, storedRow(device.accountId, device.deviceId, 2, normal)])
+        .execute();
+      const answer = await fetch(`${server.url}/api/backups/export`, { headers: { authorization: `Bearer ${device.deviceToken}` } });
+      expect(answer.status).toBe(200);
+      const archive = readArchive(Buffer.from(await answer.arrayBuffer()));
+      expect(archive.counts).toEqual({ chunks: 1, gaps: 0, docs: 0 });
+      expect(archive.records.map((r) => r.data.id)).toEqual([normal.id]);
+      expect((await quarantinedOf(check.db, device.accountId)).map((r) => [r.body, r.reason])).toEqual([
+        [oversized.body, 'samples: 900 in one minute; at most 600'],
+      ]);
     } finally {
       await check.close();
     }
