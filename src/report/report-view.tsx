@@ -54,7 +54,12 @@ export function ReportView() {
       (ready) => {
         performance.mark(REPORT_RECEIVED);
         if (controller.signal.aborted) return releaseReport(ready);
-        setState({ kind: 'ready', report: ready });
+        // The preview (hundreds of SVG elements) is drawn in a task of its own, not in the one
+        // that took the worker's reply: two short tasks rather than one long one.
+        setTimeout(() => {
+          if (controller.signal.aborted) return releaseReport(ready);
+          setState({ kind: 'ready', report: ready });
+        }, 0);
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;
